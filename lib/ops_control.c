@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: ISC */
+/* Ops on the ring itself: noop (IORING_OP_NOP) and cancel (IORING_OP_ASYNC_CANCEL). */
+#include "ring.h"
+
+uring_job uring_noop(uring *t, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	sqe->opcode = IORING_OP_NOP;
+	sqe->fd = -1;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/*
+ * Matches OCaml's Uring.cancel, except that a target already collected is
+ * reported as -ENOENT rather than raised, and that the target is named by
+ * its full id (generation included), so the kernel can only ever match the
+ * job the caller meant: the cancel SQE's addr is compared with user_data.
+ * The target's slot is freed by the target's own completion, never here.
+ */
+uring_job uring_cancel(uring *t, uring_job job, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	if (!uring__heap_lookup(&t->heap, job))
+		return -ENOENT;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	sqe->opcode = IORING_OP_ASYNC_CANCEL;
+	sqe->fd = -1;
+	sqe->addr = (uint64_t)job;
+	return uring__sqe_commit(t, sqe, data);
+}

@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Ring setup and teardown, SQ/CQ access, and the enter policy.
+ *
+ * The path of a completion: uring_wait / uring_reap (below) enter the kernel
+ * through uring__enter when they must, then cq_drain reads CQEs and hands
+ * each to complete_one, which maps user_data to its job through the heap
+ * (heap.c) and fills the caller's uring_completion.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "ring.h"
+#include "../syscall/syscall.h"
+
+/* The thread-local marker: a registered ring fd is an index into the
+ * registering thread's table, valid in that thread only.  Comparing this
+ * variable's address is a cheap "same thread?" test. */
+static _Thread_local char uring__thread_marker;
+
+#define SETUP_FLAGS_ACCEPTED                                                   \
+	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | IORING_SETUP_CLAMP |      \
+	 IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN |                 \
+	 IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | \
+	 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |             \
+	 IORING_SETUP_NO_SQARRAY | IORING_SETUP_HYBRID_IOPOLL)
+
+_Static_assert(URING_SETUP_SQPOLL == IORING_SETUP_SQPOLL, "public setup flags are the kernel's");
+_Static_assert(URING_SETUP_DEFER_TASKRUN == IORING_SETUP_DEFER_TASKRUN, "public setup flags are the kernel's");
+_Static_assert(URING_SETUP_NO_SQARRAY == IORING_SETUP_NO_SQARRAY, "public setup flags are the kernel's");
+_Static_assert(URING_CQE_F_MORE == IORING_CQE_F_MORE, "public CQE flags are the kernel's");
+_Static_assert(URING_CQE_F_NOTIF == IORING_CQE_F_NOTIF, "public CQE flags are the kernel's");
+_Static_assert((int)URING_OP_PIPE == (int)IORING_OP_PIPE, "public opcodes are the kernel's");
+
+/* ------------------------------------------------------------------ */
+/* syscalls, with the registered ring fd when this thread owns it       */
+/* ------------------------------------------------------------------ */
+
+int uring__enter(uring *t, unsigned to_submit, unsigned min_complete, unsigned flags,
+		 const void *arg, size_t argsz)
+{
+	int fd = t->ring_fd;
+	if (t->reg_thread == &uring__thread_marker) {
+		fd = t->reg_index;
+		flags |= IORING_ENTER_REGISTERED_RING;
+	}
+	return uring__sys_enter(fd, to_submit, min_complete, flags, arg, argsz);
+}
+
+int uring__register(uring *t, unsigned opcode, const void *arg, unsigned nr)
+{
+	return uring__sys_register(t->ring_fd, opcode, arg, nr);
+}
+
+/* ------------------------------------------------------------------ */
+/* setup                                                                */
+/* ------------------------------------------------------------------ */
+
+static void unmap_rings(uring *t)
+{
+	if (t->sq.sqes)
+		munmap(t->sq.sqes, t->sqes_sz);
+	if (t->cq_ring_ptr && t->cq_ring_ptr != t->sq_ring_ptr)
+		munmap(t->cq_ring_ptr, t->cq_ring_sz);
+	if (t->sq_ring_ptr)
+		munmap(t->sq_ring_ptr, t->sq_ring_sz);
+	t->sq.sqes = NULL;
+	t->sq_ring_ptr = t->cq_ring_ptr = NULL;
+}
+
+static void *map_ring(int fd, size_t len, uint64_t offset)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, (off_t)offset);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* A forked child must never write to the parent's rings (eio #801):
+	 * without this the child inherits the mappings and can corrupt them. */
+	madvise(p, len, MADV_DONTFORK);
+	return p;
+}
+
+static int map_rings(uring *t, const struct uring__params *p)
+{
+	uint32_t sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 1 : 0;
+	uint32_t cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 1 : 0;
+	/* With NO_SQARRAY the kernel reports sq_off.array = 0: the SQ ring
+	 * ends at its flags words, which the CQ size below always covers. */
+	t->sq_ring_sz = p->sq_off.array + (size_t)p->sq_entries * sizeof(uint32_t);
+	t->cq_ring_sz = p->cq_off.cqes + ((size_t)p->cq_entries << cqe_shift) * sizeof(struct uring__cqe);
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		if (t->cq_ring_sz > t->sq_ring_sz)
+			t->sq_ring_sz = t->cq_ring_sz;
+		t->cq_ring_sz = t->sq_ring_sz;
+	}
+	t->sq_ring_ptr = map_ring(t->ring_fd, t->sq_ring_sz, IORING_OFF_SQ_RING);
+	if (!t->sq_ring_ptr)
+		return -errno;
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		t->cq_ring_ptr = t->sq_ring_ptr;
+	} else {
+		t->cq_ring_ptr = map_ring(t->ring_fd, t->cq_ring_sz, IORING_OFF_CQ_RING);
+		if (!t->cq_ring_ptr)
+			return -errno;
+	}
+	t->sqes_sz = ((size_t)p->sq_entries << sqe_shift) * sizeof(struct uring__sqe);
+	t->sq.sqes = map_ring(t->ring_fd, t->sqes_sz, IORING_OFF_SQES);
+	if (!t->sq.sqes)
+		return -errno;
+
+	uint8_t *sq = t->sq_ring_ptr, *cq = t->cq_ring_ptr;
+	t->sq.khead = (uint32_t *)(sq + p->sq_off.head);
+	t->sq.ktail = (uint32_t *)(sq + p->sq_off.tail);
+	t->sq.kflags = (uint32_t *)(sq + p->sq_off.flags);
+	t->sq.kdropped = (uint32_t *)(sq + p->sq_off.dropped);
+	t->sq.array = (p->flags & IORING_SETUP_NO_SQARRAY) ? NULL : (uint32_t *)(sq + p->sq_off.array);
+	t->sq.mask = *(uint32_t *)(sq + p->sq_off.ring_mask);
+	t->sq.entries = *(uint32_t *)(sq + p->sq_off.ring_entries);
+	t->sq.shift = sqe_shift;
+	t->cq.khead = (uint32_t *)(cq + p->cq_off.head);
+	t->cq.ktail = (uint32_t *)(cq + p->cq_off.tail);
+	t->cq.koverflow = (uint32_t *)(cq + p->cq_off.overflow);
+	t->cq.cqes = (struct uring__cqe *)(cq + p->cq_off.cqes);
+	t->cq.mask = *(uint32_t *)(cq + p->cq_off.ring_mask);
+	t->cq.entries = *(uint32_t *)(cq + p->cq_off.ring_entries);
+	t->cq.shift = cqe_shift;
+	assert(t->sq.entries == p->sq_entries && t->sq.mask == p->sq_entries - 1);
+	assert(t->cq.entries == p->cq_entries && t->cq.mask == p->cq_entries - 1);
+
+	/* Identity map: SQE slot i is ring index i, set once.  The kernel
+	 * reads array[] only after our tail store, which orders it. */
+	if (t->sq.array)
+		for (uint32_t i = 0; i < t->sq.entries; i++)
+			t->sq.array[i] = i;
+	t->sq.sqe_tail = t->sq.sqe_head = *t->sq.ktail;
+	return 0;
+}
+
+/* The registered ring fd skips the kernel's fdget/fdput on every enter
+ * (about 15% of a nop's cost).  Failure only means the plain fd is used. */
+static void register_ring_fd(uring *t)
+{
+	struct uring__rsrc_update up = { .offset = UINT32_MAX, .data = (uint64_t)t->ring_fd };
+	t->reg_index = -1;
+	t->reg_thread = NULL;
+	if (uring__register(t, IORING_REGISTER_RING_FDS, &up, 1) == 1) {
+		t->reg_index = (int)up.offset;
+		t->reg_thread = &uring__thread_marker;
+	}
+}
+
+static void unregister_ring_fd(uring *t)
+{
+	if (t->reg_thread != &uring__thread_marker)
+		return;   /* another thread's table: it goes when that thread exits */
+	struct uring__rsrc_update up = { .offset = (uint32_t)t->reg_index };
+	uring__register(t, IORING_UNREGISTER_RING_FDS, &up, 1);
+	t->reg_thread = NULL;
+}
+
+static int check_options(unsigned depth, const uring_options *o)
+{
+	if (depth == 0 || depth > URING__MAX_ENTRIES)
+		return -EINVAL;
+	if (o->setup_flags & ~SETUP_FLAGS_ACCEPTED)
+		return -EINVAL;
+	if (o->cq_entries && (o->cq_entries < depth || o->cq_entries > URING__MAX_CQ_ENTRIES))
+		return -EINVAL;
+	return 0;
+}
+
+static uint32_t params_flags(const uring_options *o)
+{
+	uint32_t flags = o->setup_flags;
+	if (o->polling_timeout_ms)
+		flags |= IORING_SETUP_SQPOLL;
+	if (o->cq_entries)
+		flags |= IORING_SETUP_CQSIZE;
+	/* Without TASKRUN_FLAG a cooperative / deferred ring gives no sign
+	 * that completions are waiting, and a non-blocking get would miss
+	 * them; with it the kernel sets IORING_SQ_TASKRUN. */
+	if (flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_DEFER_TASKRUN))
+		flags |= IORING_SETUP_TASKRUN_FLAG;
+	return flags;
+}
+
+static int ring_setup(uring *t, unsigned depth, const uring_options *o)
+{
+	struct uring__params p;
+	uint32_t flags = params_flags(o);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		memset(&p, 0, sizeof(p));
+		/* First try without the SQ index array (6.6+); older kernels
+		 * reject the unknown flag with EINVAL and get the array. */
+		p.flags = flags | (attempt == 0 ? IORING_SETUP_NO_SQARRAY : 0);
+		p.sq_thread_idle = o->polling_timeout_ms;
+		p.cq_entries = o->cq_entries;
+		int fd = uring__sys_setup(depth, &p);
+		if (fd >= 0) {
+			t->ring_fd = fd;
+			t->setup_flags = p.flags;
+			t->features = p.features;
+			return map_rings(t, &p);
+		}
+		if (fd != -EINVAL || (flags & IORING_SETUP_NO_SQARRAY))
+			return fd;
+	}
+	return -EINVAL;
+}
+
+uring *uring_create(unsigned queue_depth, const uring_options *opts)
+{
+	static const uring_options defaults;
+	const uring_options *o = opts ? opts : &defaults;
+	int ret = check_options(queue_depth, o);
+	if (ret < 0) {
+		errno = -ret;
+		return NULL;
+	}
+	uring *t = calloc(1, sizeof(*t));
+	if (!t) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	t->ring_fd = -1;
+	ret = ring_setup(t, queue_depth, o);
+	if (ret == 0)
+		ret = uring__heap_init(&t->heap, t->sq.entries);
+	if (ret < 0) {
+		unmap_rings(t);
+		if (t->ring_fd >= 0)
+			close(t->ring_fd);
+		free(t);
+		errno = -ret;
+		return NULL;
+	}
+	t->cq_always_enter = (t->setup_flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL)) ==
+			     IORING_SETUP_IOPOLL;
+	register_ring_fd(t);
+	return t;
+}
+
+int uring_exit(uring *t)
+{
+	if (!t)
+		return -EINVAL;
+	if (t->heap.in_use > 0)
+		return -EBUSY;
+	/* Teardown order: SQEs, rings, then the fd, as the kernel frees the
+	 * ring only when the last mapping and the last fd reference are gone. */
+	unmap_rings(t);
+	unregister_ring_fd(t);
+	close(t->ring_fd);
+	uring__heap_destroy(&t->heap);
+	uring__sketch_destroy(&t->sketch);
+	free(t);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* submission                                                           */
+/* ------------------------------------------------------------------ */
+
+static uint32_t sq_head(const uring *t)
+{
+	/* Without SQPOLL the kernel moves the head only inside our own enter
+	 * call, so a plain load sees it.  With SQPOLL the acquire pairs with
+	 * the poll thread's smp_store_release in io_commit_sqring: it has read
+	 * the SQE in a slot before we see the slot free and overwrite it. */
+	if (uring__sqpoll(t))
+		return uring__load_acquire(t->sq.khead);
+	return uring__read_once(t->sq.khead);
+}
+
+struct uring__sqe *uring__sqe_next(uring *t)
+{
+	if (t->sq.sqe_tail - sq_head(t) >= t->sq.entries)
+		return NULL;
+	struct uring__sqe *sqe = &t->sq.sqes[(t->sq.sqe_tail & t->sq.mask) << t->sq.shift];
+	/* The slot holds the fields of whatever op used it last; an op that
+	 * leaves a field unset must send zero (fio PR #818, liburing #1126). */
+	memset(sqe, 0, sizeof(*sqe) << t->sq.shift);
+	return sqe;
+}
+
+uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void *data)
+{
+	int64_t index = uring__heap_alloc(&t->heap, data);
+	if (index < 0)
+		return index;
+	struct uring__slot *slot = &t->heap.slots[index];
+	slot->sqe_pos = t->sq.sqe_tail;
+	uring_job job = uring__job_id(&t->heap, (uint32_t)index);
+	sqe->user_data = (uint64_t)job;
+	t->sq.sqe_tail++;
+	return job;
+}
+
+/*
+ * Publishes the queued SQEs and returns how many the kernel has still to
+ * consume.  Without SQPOLL the kernel reads the tail only inside the
+ * io_uring_enter we are about to make, so program order is enough; with
+ * SQPOLL the release pairs with the poll thread's smp_load_acquire of the
+ * tail (io_sqring_entries): our SQE stores are visible before the tail.
+ */
+static uint32_t sq_flush(uring *t)
+{
+	uint32_t tail = t->sq.sqe_tail;
+	if (t->sq.sqe_head != tail) {
+		t->sq.sqe_head = tail;
+		if (uring__sqpoll(t))
+			uring__store_release(t->sq.ktail, tail);
+		else
+			uring__write_once(t->sq.ktail, tail);
+	}
+	return tail - uring__read_once(t->sq.khead);
+}
+
+/*
+ * SQPOLL: the poll thread sets NEED_WAKEUP before sleeping, then re-checks
+ * the tail.  We store the tail, then read the flag.  That is a store then a
+ * load to another location: only a full barrier orders them (acquire /
+ * release do not; liburing #541).  It pairs with the kernel's smp_mb__after_
+ * atomic() after setting the flag in __io_sq_thread / io_sqd_handle_event.
+ */
+static int sqpoll_needs_wakeup(uring *t)
+{
+	uring__smp_mb();
+	return (uring__read_once(t->sq.kflags) & IORING_SQ_NEED_WAKEUP) != 0;
+}
+
+/* Completions the kernel holds back until we enter with GETEVENTS: an
+ * overflow backlog (NODROP) or deferred / cooperative task work. */
+static int cq_needs_flush(const uring *t)
+{
+	return t->cq_always_enter ||
+	       (uring__read_once(t->sq.kflags) & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN)) != 0;
+}
+
+int uring_submit(uring *t)
+{
+	if (!t)
+		return -EINVAL;
+	uint32_t pending = sq_flush(t);
+	if (uring__sqpoll(t)) {
+		if (pending && sqpoll_needs_wakeup(t)) {
+			int ret = uring__enter(t, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0);
+			if (ret < 0)
+				return ret;
+		}
+		return (int)pending;
+	}
+	unsigned flags = cq_needs_flush(t) ? IORING_ENTER_GETEVENTS : 0;
+	if (pending == 0 && flags == 0)
+		return 0;
+	int ret = uring__enter(t, pending, 0, flags, NULL, 0);
+	if (ret >= 0)
+		uring__sketch_release_if_idle(t);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* completion                                                           */
+/* ------------------------------------------------------------------ */
+
+/* One CQE to one completion; 0 when it names no live job (dropped). */
+static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion *out)
+{
+	uint64_t ud = cqe->user_data;
+	out->result = cqe->res;
+	out->flags = cqe->flags;
+	if (ud >> 63) {
+		/* Bit 63: a message posted by another ring (uring_msg_ring). */
+		out->data = NULL;
+		out->job = (uring_job)ud;
+		return 1;
+	}
+	struct uring__slot *slot = uring__heap_lookup(&t->heap, (uring_job)ud);
+	if (!slot) {
+		/* Not ours.  Counted and dropped rather than asserted: MSG_RING
+		 * lets any ring post any user_data here. */
+		t->stray_cqes++;
+		return 0;
+	}
+	out->data = slot->data;
+	out->job = (uring_job)ud;
+	if (!(cqe->flags & IORING_CQE_F_MORE))
+		uring__heap_free(&t->heap, (uint32_t)ud);
+	return 1;
+}
+
+/*
+ * Moves up to max CQEs into out[] with one acquire of the tail and one
+ * release of the head.  The acquire pairs with the kernel's
+ * smp_store_release of cq.tail (io_commit_cqring): the CQEs before the tail
+ * are fully written.  The release orders our reads of those CQEs before the
+ * head store, after which the kernel may overwrite their slots (it reads
+ * the head with a control dependency in io_get_cqe / __io_cqring_events).
+ */
+static unsigned cq_drain(uring *t, uring_completion *out, unsigned max)
+{
+	uint32_t head = *t->cq.khead;
+	uint32_t tail = uring__load_acquire(t->cq.ktail);
+	uint32_t start = head;
+	unsigned n = 0;
+	while (head != tail && n < max) {
+		const struct uring__cqe *cqe = &t->cq.cqes[(head & t->cq.mask) << t->cq.shift];
+		head++;
+		n += (unsigned)complete_one(t, cqe, &out[n]);
+	}
+	if (head != start)
+		uring__store_release(t->cq.khead, head);
+	return n;
+}
+
+/*
+ * The one wait path: publish queued SQEs, and unless a completion is
+ * already there with nothing to submit, make exactly one io_uring_enter
+ * that submits and waits.  Never blocks twice (liburing #393).  The kernel
+ * reports a signal during the wait as -EINTR, or, when the same call also
+ * submitted, as the submit count with no CQE (liburing #1280): both end
+ * here with no completion, returned as 0, and nothing is lost because
+ * every SQE stays queued or submitted and every CQE stays in the ring.
+ */
+static int wait_one(uring *t, uring_completion *out, const struct uring__getevents_arg *arg)
+{
+	uint32_t pending = sq_flush(t);
+	unsigned flags = IORING_ENTER_GETEVENTS;
+	unsigned to_submit = pending;
+	if (uring__sqpoll(t)) {
+		to_submit = 0;
+		if (pending && sqpoll_needs_wakeup(t))
+			flags |= IORING_ENTER_SQ_WAKEUP;
+	}
+	if (to_submit == 0 && !(flags & IORING_ENTER_SQ_WAKEUP) && !cq_needs_flush(t) &&
+	    cq_drain(t, out, 1))
+		return 1;
+	if (arg)
+		flags |= IORING_ENTER_EXT_ARG;
+	int ret = uring__enter(t, to_submit, 1, flags, arg, arg ? sizeof(*arg) : 0);
+	if (ret == -EBADR)
+		return ret;   /* the kernel dropped CQEs: reported once, never hidden */
+	if (ret >= 0)
+		uring__sketch_release_if_idle(t);
+	if (cq_drain(t, out, 1))
+		return 1;
+	if (ret >= 0 || ret == -EINTR || ret == -ETIME)
+		return 0;
+	return ret;
+}
+
+int uring_wait(uring *t, uring_completion *out)
+{
+	if (!t || !out)
+		return -EINVAL;
+	return wait_one(t, out, NULL);
+}
+
+int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out)
+{
+	if (!t || !out)
+		return -EINVAL;
+	/* No hidden timeout SQE (liburing's pre-5.11 fallback submits one,
+	 * and with it the caller's queue): without EXT_ARG, refuse. */
+	if (!(t->features & IORING_FEAT_EXT_ARG))
+		return -EOPNOTSUPP;
+	struct uring__kernel_timespec ts = {
+		.tv_sec = (int64_t)(timeout_ns / 1000000000u),
+		.tv_nsec = (int64_t)(timeout_ns % 1000000000u),
+	};
+	struct uring__getevents_arg arg = {
+		.sigmask = 0,
+		.sigmask_sz = URING__KERNEL_SIGSET_SIZE,
+		.ts = uring__ptr(&ts),
+	};
+	return wait_one(t, out, &arg);
+}
+
+/* Never submits: at most one enter with to_submit 0, and only when the
+ * kernel is holding completions back (overflow backlog, task work). */
+static int reap_nonblocking(uring *t, uring_completion *out, unsigned max)
+{
+	unsigned n = cq_drain(t, out, max);
+	if (n > 0 || !cq_needs_flush(t))
+		return (int)n;
+	int ret = uring__enter(t, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0);
+	if (ret < 0 && ret != -EINTR && ret != -EBUSY && ret != -EAGAIN)
+		return ret;
+	return (int)cq_drain(t, out, max);
+}
+
+int uring_get_cqe_nonblocking(uring *t, uring_completion *out)
+{
+	if (!t || !out)
+		return -EINVAL;
+	return reap_nonblocking(t, out, 1);
+}
+
+int uring_reap(uring *t, uring_completion *out, unsigned max)
+{
+	if (!t || (!out && max > 0))
+		return -EINVAL;
+	if (max == 0)
+		return 0;
+	return reap_nonblocking(t, out, max);
+}
+
+/* ------------------------------------------------------------------ */
+/* counters                                                             */
+/* ------------------------------------------------------------------ */
+
+unsigned uring_queue_depth(const uring *t)
+{
+	return t ? t->sq.entries : 0;
+}
+
+unsigned uring_active_ops(const uring *t)
+{
+	return t ? t->heap.in_use : 0;
+}
+
+unsigned uring_sqe_ready(const uring *t)
+{
+	return t ? t->sq.sqe_tail - sq_head(t) : 0;
+}
+
+void uring_get_debug_stats(const uring *t, uring_stats *out)
+{
+	if (!t || !out)
+		return;
+	*out = (uring_stats){
+		.sqe_ready = uring_sqe_ready(t),
+		.active_ops = t->heap.in_use,
+		.sketch_buffer_size = t->sketch.size,
+		.sketch_used = t->sketch.used,
+		.sketch_old_buffers = t->sketch.n_old,
+	};
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The library's internal view of a ring.  Op builders (ops_*.c) need only
+ * three calls from here:
+ *
+ *   sqe = uring__sqe_next(t);             free SQE, zeroed, or NULL when full
+ *   p   = uring__sketch_alloc(t, n, a);   memory copied for the kernel (paths,
+ *                                         iovecs, timespecs...), valid until
+ *                                         the kernel has consumed the SQE
+ *   job = uring__sqe_commit(t, sqe, data) job id (> 0) or -ENOMEM
+ *
+ * so every op reads: validate arguments (-errno, nothing queued), take an
+ * SQE (0 when full), copy what must be copied, fill the SQE, commit.
+ */
+#ifndef CURING_LIB_RING_H
+#define CURING_LIB_RING_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "uring.h"
+#include "../syscall/abi.h"
+#include "barrier.h"
+
+/* Limits: everything has one. */
+#define URING__MAX_ENTRIES      32768u         /* IORING_MAX_ENTRIES */
+#define URING__MAX_CQ_ENTRIES   65536u         /* IORING_MAX_CQ_ENTRIES */
+#define URING__HEAP_MAX_SLOTS   (1u << 22)     /* jobs in flight per ring */
+#define URING__SKETCH_MIN       4096u
+#define URING__SKETCH_MAX       (64u << 20)    /* copied bytes pending per ring */
+
+struct uring__sq {
+	uint32_t *khead;         /* kernel-written: SQEs consumed */
+	uint32_t *ktail;         /* ours: SQEs published */
+	uint32_t *kflags;        /* kernel-written: NEED_WAKEUP, CQ_OVERFLOW, TASKRUN */
+	uint32_t *kdropped;
+	uint32_t *array;         /* NULL with NO_SQARRAY */
+	struct uring__sqe *sqes;
+	uint32_t mask, entries, shift;
+	uint32_t sqe_tail;       /* next SQE to fill (private) */
+	uint32_t sqe_head;       /* tail last published to the kernel */
+};
+
+struct uring__cq {
+	uint32_t *khead;         /* ours: CQEs consumed */
+	uint32_t *ktail;         /* kernel-written: CQEs posted */
+	uint32_t *koverflow;
+	struct uring__cqe *cqes;
+	uint32_t mask, entries, shift;
+};
+
+/*
+ * A job's slot.  The job id is gen << 32 | index; gen is never 0 and stays
+ * below 2^31, so ids are > 0 and bit 63 is never set.  A slot is freed only
+ * by its job's final completion (the one without F_MORE); freeing bumps the
+ * generation, which is what makes every older id for the slot stale.
+ */
+struct uring__slot {
+	void *data;
+	uint32_t gen;
+	uint32_t next_free;      /* URING__SLOT_BUSY while the job is live */
+	uint32_t sqe_pos;        /* sq.sqe_tail when queued: tells if still unpublished */
+	uint32_t flags;          /* URING__JOB_* */
+};
+#define URING__SLOT_BUSY  UINT32_MAX
+#define URING__SLOT_NONE  (UINT32_MAX - 1)
+
+struct uring__heap {
+	struct uring__slot *slots;
+	uint32_t cap;
+	uint32_t in_use;
+	uint32_t free_head;      /* URING__SLOT_NONE when every slot is busy */
+};
+
+struct uring__sketch {
+	uint8_t *buf;
+	size_t size;
+	size_t used;
+	void **old;              /* outgrown buffers still referenced by queued SQEs */
+	unsigned n_old, old_cap;
+};
+
+struct uring {
+	struct uring__sq sq;
+	struct uring__cq cq;
+	struct uring__heap heap;
+	struct uring__sketch sketch;
+
+	int ring_fd;
+	int reg_index;               /* registered ring fd, or -1 */
+	const void *reg_thread;      /* the thread the registration belongs to */
+	uint32_t setup_flags;        /* as granted by the kernel */
+	uint32_t features;
+	uint32_t cq_always_enter;    /* IOPOLL without SQPOLL: reaping needs the kernel */
+
+	void *sq_ring_ptr, *cq_ring_ptr;
+	size_t sq_ring_sz, cq_ring_sz, sqes_sz;
+
+	uint64_t stray_cqes;         /* CQEs whose user_data named no live job */
+	uint32_t probe_done;
+	uint8_t probe_bits[32];      /* one bit per opcode 0..255 */
+
+	void *fixed_buf;             /* the registered buffer (buf_index 0) */
+	size_t fixed_len;
+	uint32_t files_registered;   /* entries in the registered file table */
+};
+
+/* ---- ring.c ---- */
+struct uring__sqe *uring__sqe_next(uring *t);
+uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void *data);
+int uring__enter(uring *t, unsigned to_submit, unsigned min_complete, unsigned flags,
+		 const void *arg, size_t argsz);
+int uring__register(uring *t, unsigned opcode, const void *arg, unsigned nr);
+
+static inline int uring__sqpoll(const uring *t)
+{
+	return (t->setup_flags & IORING_SETUP_SQPOLL) != 0;
+}
+
+/* ---- heap.c ---- */
+int  uring__heap_init(struct uring__heap *h, uint32_t cap);
+void uring__heap_destroy(struct uring__heap *h);
+int64_t uring__heap_alloc(struct uring__heap *h, void *data);  /* slot index, or -ENOMEM */
+void uring__heap_free(struct uring__heap *h, uint32_t index);
+/* The live slot an id names, or NULL (stale, invented, or never issued). */
+struct uring__slot *uring__heap_lookup(struct uring__heap *h, uring_job job);
+
+static inline uring_job uring__job_id(const struct uring__heap *h, uint32_t index)
+{
+	return (uring_job)((uint64_t)h->slots[index].gen << 32 | index);
+}
+
+/* ---- sketch.c ---- */
+void *uring__sketch_alloc(uring *t, size_t len, size_t align);  /* NULL: -ENOMEM */
+void  uring__sketch_release_if_idle(uring *t);
+void  uring__sketch_destroy(struct uring__sketch *s);
+
+/* ---- helpers shared by op builders ---- */
+static inline uint64_t uring__ptr(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+/*
+ * Copies a NUL-terminated path into the sketch: 0 and *out set, -EFAULT for
+ * NULL, -ENAMETOOLONG when it has PATH_MAX bytes or more (the kernel's own
+ * limit, checked here so nothing is queued), -ENOMEM.
+ */
+int uring__sketch_path(uring *t, const char *path, const char **out);
+
+#endif

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The sketch: a per-ring bump arena for what the kernel reads at submission
+ * time (paths, iovec arrays, timespecs, socket addresses, message headers),
+ * so callers may free their copies as soon as an op call returns.
+ *
+ * The kernel copies all of it while consuming the SQE (FEAT_SUBMIT_STABLE,
+ * 5.5+), and publishes that it has consumed SQEs by advancing the SQ head.
+ * So once the SQ head has caught up with our private tail, nothing queued
+ * can still point into the sketch and it is reset in one step.  Until then
+ * an arena that fills up is not moved (queued SQEs point into it): a larger
+ * one takes over and the outgrown one waits on the `old` list for the reset.
+ */
+#include <limits.h>
+#include <stdlib.h>
+
+#include "ring.h"
+
+static int sketch_idle(uring *t)
+{
+	/* Acquire pairs with the kernel's smp_store_release of sq.head in
+	 * io_commit_sqring: everything it read for those SQEs is read. */
+	return uring__load_acquire(t->sq.khead) == t->sq.sqe_tail;
+}
+
+static void free_old(struct uring__sketch *s)
+{
+	for (unsigned i = 0; i < s->n_old; i++)
+		free(s->old[i]);
+	s->n_old = 0;
+}
+
+void uring__sketch_release_if_idle(uring *t)
+{
+	struct uring__sketch *s = &t->sketch;
+	if ((s->used == 0 && s->n_old == 0) || !sketch_idle(t))
+		return;
+	s->used = 0;
+	free_old(s);
+}
+
+void uring__sketch_destroy(struct uring__sketch *s)
+{
+	free_old(s);
+	free(s->old);
+	free(s->buf);
+	*s = (struct uring__sketch){ 0 };
+}
+
+static int sketch_replace(struct uring__sketch *s, size_t need)
+{
+	size_t size = s->size ? s->size : URING__SKETCH_MIN;
+	while (size < need)
+		size *= 2;
+	if (s->used > 0 && size == s->size)
+		size *= 2;
+	if (size > URING__SKETCH_MAX)
+		return -ENOMEM;
+	if (s->buf && s->used > 0 && s->n_old == s->old_cap) {
+		unsigned cap = s->old_cap ? s->old_cap * 2 : 4;
+		void **old = realloc(s->old, cap * sizeof(*old));
+		if (!old)
+			return -ENOMEM;
+		s->old = old;
+		s->old_cap = cap;
+	}
+	uint8_t *buf = malloc(size);
+	if (!buf)
+		return -ENOMEM;
+	if (s->buf && s->used > 0)
+		s->old[s->n_old++] = s->buf;   /* still referenced by queued SQEs */
+	else
+		free(s->buf);
+	s->buf = buf;
+	s->size = size;
+	s->used = 0;
+	return 0;
+}
+
+void *uring__sketch_alloc(uring *t, size_t len, size_t align)
+{
+	struct uring__sketch *s = &t->sketch;
+	if (len == 0 || len > URING__SKETCH_MAX)
+		return NULL;
+	uring__sketch_release_if_idle(t);
+	size_t start = (s->used + align - 1) & ~(align - 1);
+	if (!s->buf || start + len > s->size) {
+		if (sketch_replace(s, len) < 0)
+			return NULL;
+		start = 0;
+	}
+	s->used = start + len;
+	return s->buf + start;
+}
+
+int uring__sketch_path(uring *t, const char *path, const char **out)
+{
+	if (!path)
+		return -EFAULT;
+	size_t len = strnlen(path, PATH_MAX);
+	if (len == PATH_MAX)
+		return -ENAMETOOLONG;
+	char *copy = uring__sketch_alloc(t, len + 1, 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, path, len + 1);
+	*out = copy;
+	return 0;
+}

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The io_uring kernel ABI, written out here from the kernel's UAPI
+ * (include/uapi/linux/io_uring.h as of Linux 6.18).
+ *
+ * Why not include <linux/io_uring.h>: the installed header follows the
+ * distribution's kernel headers (Debian 12 ships 6.1), which lack NO_SQARRAY,
+ * BIND/LISTEN, READV_FIXED and friends.  The ABI is append-only, so a
+ * definition written against a newer kernel is correct on older ones; what
+ * an older kernel lacks is found by probing, never by compile-time guesses.
+ *
+ * Every struct is pinned with _Static_assert on its size and on the offset
+ * of each field the library touches: a wrong field here would silently send
+ * garbage to the kernel, so the compiler is made to check it.
+ */
+#ifndef CURING_SYSCALL_ABI_H
+#define CURING_SYSCALL_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- syscall numbers (asm-generic; identical on x86_64 and aarch64) ---- */
+#define URING__NR_SETUP    425
+#define URING__NR_ENTER    426
+#define URING__NR_REGISTER 427
+
+/* ---- submission queue entry ---- */
+struct uring__sqe {
+	uint8_t  opcode;
+	uint8_t  flags;        /* IOSQE_* */
+	uint16_t ioprio;
+	int32_t  fd;
+	union {
+		uint64_t off;
+		uint64_t addr2;
+		struct { uint32_t cmd_op; uint32_t pad1; } cmd;
+	};
+	union {
+		uint64_t addr;
+		uint64_t splice_off_in;
+	};
+	uint32_t len;
+	union {                /* per-opcode flags: one 32-bit word */
+		int32_t  rw_flags;
+		uint32_t fsync_flags;
+		uint32_t poll32_events;
+		uint32_t msg_flags;
+		uint32_t timeout_flags;
+		uint32_t accept_flags;
+		uint32_t cancel_flags;
+		uint32_t open_flags;
+		uint32_t statx_flags;
+		uint32_t splice_flags;
+		uint32_t rename_flags;
+		uint32_t unlink_flags;
+		uint32_t hardlink_flags;
+		uint32_t msg_ring_flags;
+		uint32_t nop_flags;
+		uint32_t op_flags;
+	};
+	uint64_t user_data;
+	union {
+		uint16_t buf_index;
+		uint16_t buf_group;
+	};
+	uint16_t personality;
+	union {
+		int32_t  splice_fd_in;
+		uint32_t file_index;
+		uint32_t optlen;
+		struct { uint16_t addr_len; uint16_t pad3; } addr_len;
+	};
+	union {
+		struct { uint64_t addr3; uint64_t pad2; } addr3;
+		uint64_t optval;
+	};
+};
+
+_Static_assert(sizeof(struct uring__sqe) == 64, "sqe is 64 bytes");
+_Static_assert(offsetof(struct uring__sqe, fd) == 4, "sqe.fd");
+_Static_assert(offsetof(struct uring__sqe, off) == 8, "sqe.off");
+_Static_assert(offsetof(struct uring__sqe, addr) == 16, "sqe.addr");
+_Static_assert(offsetof(struct uring__sqe, len) == 24, "sqe.len");
+_Static_assert(offsetof(struct uring__sqe, rw_flags) == 28, "sqe.rw_flags");
+_Static_assert(offsetof(struct uring__sqe, user_data) == 32, "sqe.user_data");
+_Static_assert(offsetof(struct uring__sqe, buf_index) == 40, "sqe.buf_index");
+_Static_assert(offsetof(struct uring__sqe, personality) == 42, "sqe.personality");
+_Static_assert(offsetof(struct uring__sqe, file_index) == 44, "sqe.file_index");
+_Static_assert(offsetof(struct uring__sqe, addr3) == 48, "sqe.addr3");
+
+/* sqe->flags */
+#define IOSQE_FIXED_FILE       (1u << 0)
+#define IOSQE_IO_DRAIN         (1u << 1)
+#define IOSQE_IO_LINK          (1u << 2)
+#define IOSQE_IO_HARDLINK      (1u << 3)
+#define IOSQE_ASYNC            (1u << 4)
+#define IOSQE_BUFFER_SELECT    (1u << 5)
+#define IOSQE_CQE_SKIP_SUCCESS (1u << 6)
+
+/* ---- opcodes, in kernel order (enum io_uring_op) ---- */
+enum {
+	IORING_OP_NOP, IORING_OP_READV, IORING_OP_WRITEV, IORING_OP_FSYNC,
+	IORING_OP_READ_FIXED, IORING_OP_WRITE_FIXED, IORING_OP_POLL_ADD,
+	IORING_OP_POLL_REMOVE, IORING_OP_SYNC_FILE_RANGE, IORING_OP_SENDMSG,
+	IORING_OP_RECVMSG, IORING_OP_TIMEOUT, IORING_OP_TIMEOUT_REMOVE,
+	IORING_OP_ACCEPT, IORING_OP_ASYNC_CANCEL, IORING_OP_LINK_TIMEOUT,
+	IORING_OP_CONNECT, IORING_OP_FALLOCATE, IORING_OP_OPENAT,
+	IORING_OP_CLOSE, IORING_OP_FILES_UPDATE, IORING_OP_STATX,
+	IORING_OP_READ, IORING_OP_WRITE, IORING_OP_FADVISE, IORING_OP_MADVISE,
+	IORING_OP_SEND, IORING_OP_RECV, IORING_OP_OPENAT2, IORING_OP_EPOLL_CTL,
+	IORING_OP_SPLICE, IORING_OP_PROVIDE_BUFFERS, IORING_OP_REMOVE_BUFFERS,
+	IORING_OP_TEE, IORING_OP_SHUTDOWN, IORING_OP_RENAMEAT,
+	IORING_OP_UNLINKAT, IORING_OP_MKDIRAT, IORING_OP_SYMLINKAT,
+	IORING_OP_LINKAT, IORING_OP_MSG_RING, IORING_OP_FSETXATTR,
+	IORING_OP_SETXATTR, IORING_OP_FGETXATTR, IORING_OP_GETXATTR,
+	IORING_OP_SOCKET, IORING_OP_URING_CMD, IORING_OP_SEND_ZC,
+	IORING_OP_SENDMSG_ZC, IORING_OP_READ_MULTISHOT, IORING_OP_WAITID,
+	IORING_OP_FUTEX_WAIT, IORING_OP_FUTEX_WAKE, IORING_OP_FUTEX_WAITV,
+	IORING_OP_FIXED_FD_INSTALL, IORING_OP_FTRUNCATE, IORING_OP_BIND,
+	IORING_OP_LISTEN, IORING_OP_RECV_ZC, IORING_OP_EPOLL_WAIT,
+	IORING_OP_READV_FIXED, IORING_OP_WRITEV_FIXED, IORING_OP_PIPE,
+	IORING_OP_LAST_KNOWN
+};
+_Static_assert(IORING_OP_ASYNC_CANCEL == 14, "opcode numbering");
+_Static_assert(IORING_OP_OPENAT2 == 28, "opcode numbering");
+_Static_assert(IORING_OP_SOCKET == 45, "opcode numbering");
+_Static_assert(IORING_OP_FTRUNCATE == 55, "opcode numbering");
+_Static_assert(IORING_OP_PIPE == 62, "opcode numbering");
+
+/* per-opcode flag words */
+#define IORING_FSYNC_DATASYNC        (1u << 0)
+#define IORING_TIMEOUT_ABS           (1u << 0)
+#define IORING_TIMEOUT_UPDATE        (1u << 1)
+#define IORING_TIMEOUT_BOOTTIME      (1u << 2)
+#define IORING_TIMEOUT_REALTIME      (1u << 3)
+#define IORING_LINK_TIMEOUT_UPDATE   (1u << 4)
+#define IORING_TIMEOUT_ETIME_SUCCESS (1u << 5)
+#define IORING_TIMEOUT_MULTISHOT     (1u << 6)
+#define IORING_ASYNC_CANCEL_ALL      (1u << 0)
+#define IORING_ASYNC_CANCEL_FD       (1u << 1)
+#define IORING_ASYNC_CANCEL_ANY      (1u << 2)
+#define IORING_ASYNC_CANCEL_FD_FIXED (1u << 3)
+#define IORING_POLL_ADD_MULTI        (1u << 0)
+#define IORING_RECVSEND_POLL_FIRST   (1u << 0)
+#define IORING_RECV_MULTISHOT        (1u << 1)
+#define IORING_RECVSEND_FIXED_BUF    (1u << 2)
+#define IORING_SEND_ZC_REPORT_USAGE  (1u << 3)
+#define IORING_ACCEPT_MULTISHOT      (1u << 0)
+#define IORING_MSG_DATA              0u          /* msg_ring sub-command in sqe->addr */
+#define IORING_MSG_RING_CQE_SKIP     (1u << 0)
+#define IORING_MSG_RING_FLAGS_PASS   (1u << 1)
+#define IORING_FILE_INDEX_ALLOC      (~0u)
+
+/* ---- completion queue entry ---- */
+struct uring__cqe {
+	uint64_t user_data;
+	int32_t  res;
+	uint32_t flags;
+};
+_Static_assert(sizeof(struct uring__cqe) == 16, "cqe is 16 bytes");
+_Static_assert(offsetof(struct uring__cqe, res) == 8, "cqe.res");
+
+#define IORING_CQE_F_BUFFER        (1u << 0)
+#define IORING_CQE_F_MORE          (1u << 1)
+#define IORING_CQE_F_SOCK_NONEMPTY (1u << 2)
+#define IORING_CQE_F_NOTIF         (1u << 3)
+#define IORING_CQE_F_BUF_MORE      (1u << 4)
+#define IORING_CQE_F_SKIP          (1u << 5)
+#define IORING_CQE_F_32            (1u << 15)
+#define IORING_CQE_BUFFER_SHIFT    16
+
+/* ---- io_uring_setup parameters ---- */
+struct uring__sqring_offsets {
+	uint32_t head, tail, ring_mask, ring_entries, flags, dropped, array, resv1;
+	uint64_t user_addr;
+};
+struct uring__cqring_offsets {
+	uint32_t head, tail, ring_mask, ring_entries, overflow, cqes, flags, resv1;
+	uint64_t user_addr;
+};
+struct uring__params {
+	uint32_t sq_entries;
+	uint32_t cq_entries;
+	uint32_t flags;
+	uint32_t sq_thread_cpu;
+	uint32_t sq_thread_idle;
+	uint32_t features;
+	uint32_t wq_fd;
+	uint32_t resv[3];
+	struct uring__sqring_offsets sq_off;
+	struct uring__cqring_offsets cq_off;
+};
+_Static_assert(sizeof(struct uring__sqring_offsets) == 40, "sq_off");
+_Static_assert(sizeof(struct uring__cqring_offsets) == 40, "cq_off");
+_Static_assert(sizeof(struct uring__params) == 120, "io_uring_params is 120 bytes");
+_Static_assert(offsetof(struct uring__params, sq_off) == 40, "params.sq_off");
+_Static_assert(offsetof(struct uring__params, cq_off) == 80, "params.cq_off");
+
+/* setup flags */
+#define IORING_SETUP_IOPOLL             (1u << 0)
+#define IORING_SETUP_SQPOLL             (1u << 1)
+#define IORING_SETUP_SQ_AFF             (1u << 2)
+#define IORING_SETUP_CQSIZE             (1u << 3)
+#define IORING_SETUP_CLAMP              (1u << 4)
+#define IORING_SETUP_ATTACH_WQ          (1u << 5)
+#define IORING_SETUP_R_DISABLED         (1u << 6)
+#define IORING_SETUP_SUBMIT_ALL         (1u << 7)
+#define IORING_SETUP_COOP_TASKRUN       (1u << 8)
+#define IORING_SETUP_TASKRUN_FLAG       (1u << 9)
+#define IORING_SETUP_SQE128             (1u << 10)
+#define IORING_SETUP_CQE32              (1u << 11)
+#define IORING_SETUP_SINGLE_ISSUER      (1u << 12)
+#define IORING_SETUP_DEFER_TASKRUN      (1u << 13)
+#define IORING_SETUP_NO_MMAP            (1u << 14)
+#define IORING_SETUP_REGISTERED_FD_ONLY (1u << 15)
+#define IORING_SETUP_NO_SQARRAY         (1u << 16)
+#define IORING_SETUP_HYBRID_IOPOLL      (1u << 17)
+#define IORING_SETUP_CQE_MIXED          (1u << 18)
+#define IORING_SETUP_SQE_MIXED          (1u << 19)
+
+/* features reported in params.features */
+#define IORING_FEAT_SINGLE_MMAP     (1u << 0)
+#define IORING_FEAT_NODROP          (1u << 1)
+#define IORING_FEAT_SUBMIT_STABLE   (1u << 2)
+#define IORING_FEAT_RW_CUR_POS      (1u << 3)
+#define IORING_FEAT_CUR_PERSONALITY (1u << 4)
+#define IORING_FEAT_FAST_POLL       (1u << 5)
+#define IORING_FEAT_POLL_32BITS     (1u << 6)
+#define IORING_FEAT_SQPOLL_NONFIXED (1u << 7)
+#define IORING_FEAT_EXT_ARG         (1u << 8)
+#define IORING_FEAT_NATIVE_WORKERS  (1u << 9)
+#define IORING_FEAT_RSRC_TAGS       (1u << 10)
+#define IORING_FEAT_CQE_SKIP        (1u << 11)
+#define IORING_FEAT_LINKED_FILE     (1u << 12)
+#define IORING_FEAT_REG_REG_RING    (1u << 13)
+#define IORING_FEAT_RECVSEND_BUNDLE (1u << 14)
+#define IORING_FEAT_MIN_TIMEOUT     (1u << 15)
+#define IORING_FEAT_RW_ATTR         (1u << 16)
+#define IORING_FEAT_NO_IOWAIT       (1u << 17)
+
+/* mmap offsets */
+#define IORING_OFF_SQ_RING   0ull
+#define IORING_OFF_CQ_RING   0x8000000ull
+#define IORING_OFF_SQES      0x10000000ull
+#define IORING_OFF_PBUF_RING 0x80000000ull
+#define IORING_OFF_PBUF_SHIFT 16
+
+/* sq_ring->flags, written by the kernel */
+#define IORING_SQ_NEED_WAKEUP (1u << 0)
+#define IORING_SQ_CQ_OVERFLOW (1u << 1)
+#define IORING_SQ_TASKRUN     (1u << 2)
+
+/* ---- io_uring_enter ---- */
+#define IORING_ENTER_GETEVENTS       (1u << 0)
+#define IORING_ENTER_SQ_WAKEUP       (1u << 1)
+#define IORING_ENTER_SQ_WAIT         (1u << 2)
+#define IORING_ENTER_EXT_ARG         (1u << 3)
+#define IORING_ENTER_REGISTERED_RING (1u << 4)
+#define IORING_ENTER_ABS_TIMER       (1u << 5)
+#define IORING_ENTER_EXT_ARG_REG     (1u << 6)
+#define IORING_ENTER_NO_IOWAIT       (1u << 7)
+
+/* The kernel's sigset size (_NSIG / 8), not glibc's 128-byte sigset_t. */
+#define URING__KERNEL_SIGSET_SIZE 8
+
+struct uring__kernel_timespec {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+_Static_assert(sizeof(struct uring__kernel_timespec) == 16, "__kernel_timespec");
+
+struct uring__getevents_arg {
+	uint64_t sigmask;
+	uint32_t sigmask_sz;
+	uint32_t min_wait_usec;
+	uint64_t ts;
+};
+_Static_assert(sizeof(struct uring__getevents_arg) == 24, "io_uring_getevents_arg");
+
+/* ---- io_uring_register opcodes ---- */
+enum {
+	IORING_REGISTER_BUFFERS = 0, IORING_UNREGISTER_BUFFERS = 1,
+	IORING_REGISTER_FILES = 2, IORING_UNREGISTER_FILES = 3,
+	IORING_REGISTER_EVENTFD = 4, IORING_UNREGISTER_EVENTFD = 5,
+	IORING_REGISTER_FILES_UPDATE = 6, IORING_REGISTER_EVENTFD_ASYNC = 7,
+	IORING_REGISTER_PROBE = 8, IORING_REGISTER_PERSONALITY = 9,
+	IORING_UNREGISTER_PERSONALITY = 10, IORING_REGISTER_RESTRICTIONS = 11,
+	IORING_REGISTER_ENABLE_RINGS = 12, IORING_REGISTER_FILES2 = 13,
+	IORING_REGISTER_FILES_UPDATE2 = 14, IORING_REGISTER_BUFFERS2 = 15,
+	IORING_REGISTER_BUFFERS_UPDATE = 16, IORING_REGISTER_IOWQ_AFF = 17,
+	IORING_UNREGISTER_IOWQ_AFF = 18, IORING_REGISTER_IOWQ_MAX_WORKERS = 19,
+	IORING_REGISTER_RING_FDS = 20, IORING_UNREGISTER_RING_FDS = 21,
+	IORING_REGISTER_PBUF_RING = 22, IORING_UNREGISTER_PBUF_RING = 23,
+	IORING_REGISTER_SYNC_CANCEL = 24, IORING_REGISTER_FILE_ALLOC_RANGE = 25,
+	IORING_REGISTER_PBUF_STATUS = 26, IORING_REGISTER_NAPI = 27,
+	IORING_UNREGISTER_NAPI = 28, IORING_REGISTER_CLOCK = 29,
+	IORING_REGISTER_CLONE_BUFFERS = 30, IORING_REGISTER_SEND_MSG_RING = 31,
+	IORING_REGISTER_ZCRX_IFQ = 32, IORING_REGISTER_RESIZE_RINGS = 33,
+	IORING_REGISTER_MEM_REGION = 34,
+};
+#define IORING_REGISTER_USE_REGISTERED_RING (1u << 31)
+
+/* IORING_REGISTER_PROBE */
+struct uring__probe_op {
+	uint8_t  op;
+	uint8_t  resv;
+	uint16_t flags;        /* IO_URING_OP_SUPPORTED */
+	uint32_t resv2;
+};
+struct uring__probe {
+	uint8_t  last_op;
+	uint8_t  ops_len;
+	uint16_t resv;
+	uint32_t resv2[3];
+	struct uring__probe_op ops[256];
+};
+#define IO_URING_OP_SUPPORTED (1u << 0)
+_Static_assert(sizeof(struct uring__probe_op) == 8, "io_uring_probe_op");
+_Static_assert(offsetof(struct uring__probe, ops) == 16, "io_uring_probe.ops");
+
+/* IORING_REGISTER_RING_FDS, IORING_REGISTER_FILES_UPDATE */
+struct uring__rsrc_update {
+	uint32_t offset;
+	uint32_t resv;
+	uint64_t data;
+};
+_Static_assert(sizeof(struct uring__rsrc_update) == 16, "io_uring_rsrc_update");
+
+/* IORING_REGISTER_FILES2 / BUFFERS2 */
+struct uring__rsrc_register {
+	uint32_t nr;
+	uint32_t flags;
+	uint64_t resv2;
+	uint64_t data;
+	uint64_t tags;
+};
+_Static_assert(sizeof(struct uring__rsrc_register) == 32, "io_uring_rsrc_register");
+
+/* provided-buffer rings (IORING_REGISTER_PBUF_RING) */
+struct uring__buf {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t bid;
+	uint16_t resv;         /* in entry 0 this is the ring's tail */
+};
+_Static_assert(sizeof(struct uring__buf) == 16, "io_uring_buf");
+#define URING__BUF_RING_TAIL_OFFSET 14   /* offsetof(io_uring_buf_ring, tail) */
+
+struct uring__buf_reg {
+	uint64_t ring_addr;
+	uint32_t ring_entries;
+	uint16_t bgid;
+	uint16_t flags;
+	uint64_t resv[3];
+};
+_Static_assert(sizeof(struct uring__buf_reg) == 40, "io_uring_buf_reg");
+
+/* openat2's struct open_how (include/uapi/linux/openat2.h) */
+struct uring__open_how {
+	uint64_t flags;
+	uint64_t mode;
+	uint64_t resolve;
+};
+_Static_assert(sizeof(struct uring__open_how) == 24, "open_how");
+
+#endif
