@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: ISC */
+/* Every fault-injected syscall failure yields a clean error, no leak, and a
+ * ring that keeps working (or a create that is cleanly refused). */
+#include "helpers.h"
+#include "ring.h"
+#include "syscall.h"
+
+#include <malloc.h>
+
+static size_t heap_in_use(void)
+{
+	return mallinfo2().uordblks;
+}
+
+static void teardown_fault(void)
+{
+	uring__fault_clear();
+}
+
+static void setup_failures_refuse_create_cleanly(void **state)
+{
+	(void)state;
+	static const int errs[] = { ENOMEM, EMFILE, ENFILE, EPERM, ENOSYS, EFAULT };
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		int fds = count_open_fds();
+		size_t mem = heap_in_use();
+		uring__fault_arm(URING__SYS_SETUP, 0, errs[i], 0);
+		errno = 0;
+		assert_null(uring_create(8, NULL));
+		assert_int_equal(errno, errs[i]);
+		assert_int_equal(count_open_fds(), fds);
+		assert_int_equal(heap_in_use(), mem);
+	}
+	teardown_fault();
+}
+
+static void setup_without_no_sqarray_falls_back_to_the_array(void **state)
+{
+	(void)state;
+	/* An older kernel rejects NO_SQARRAY with EINVAL: retried without. */
+	uring__fault_arm(URING__SYS_SETUP, 0, EINVAL, 0);
+	uring *t = ring_or_skip(8, NULL);
+	assert_non_null(t->sq.array);
+	for (int i = 0; i < 20; i++) {
+		assert_true(uring_noop(t, (void *)(intptr_t)i) > 0);
+		uring_completion c = wait_one(t);
+		assert_ptr_equal(c.data, (void *)(intptr_t)i);
+	}
+	assert_int_equal(uring_exit(t), 0);
+	teardown_fault();
+}
+
+static void ring_fd_registration_failure_falls_back_to_the_fd(void **state)
+{
+	(void)state;
+	uring__fault_arm(URING__SYS_REGISTER, 0, ENOMEM, 0);
+	uring *t = ring_or_skip(8, NULL);
+	assert_int_equal(t->reg_index, -1);
+	assert_true(uring_noop(t, NULL) > 0);
+	uring_completion c = wait_one(t);
+	assert_int_equal(c.result, 0);
+	assert_int_equal(uring_exit(t), 0);
+	teardown_fault();
+}
+
+static void submit_failures_keep_the_sqes_queued(void **state)
+{
+	(void)state;
+	static const int errs[] = { EAGAIN, EBUSY, ENOMEM, EINTR };
+	uring *t = ring_or_skip(8, NULL);
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		assert_true(uring_noop(t, NULL) > 0);
+		assert_true(uring_noop(t, NULL) > 0);
+		uring__fault_arm(URING__SYS_ENTER, 0, errs[i], 0);
+		assert_int_equal(uring_submit(t), -errs[i]);
+		assert_int_equal(uring_sqe_ready(t), 2);
+		assert_int_equal(uring_active_ops(t), 2);
+		assert_int_equal(uring_submit(t), 2);
+		uring_completion c[2];
+		assert_int_equal(uring_reap(t, c, 2), 2);
+	}
+	assert_int_equal(uring_exit(t), 0);
+	teardown_fault();
+}
+
+static void short_submit_leaves_the_rest_for_the_next(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	for (int i = 0; i < 4; i++)
+		assert_true(uring_noop(t, (void *)(intptr_t)i) > 0);
+	uring__fault_arm(URING__SYS_ENTER, 0, 0, 3);
+	assert_int_equal(uring_submit(t), 1);
+	assert_int_equal(uring_sqe_ready(t), 3);
+	assert_int_equal(uring_submit(t), 3);
+	uring_completion c[4];
+	assert_int_equal(uring_reap(t, c, 4), 4);
+	for (int i = 0; i < 4; i++)
+		assert_ptr_equal(c[i].data, (void *)(intptr_t)i);   /* order kept */
+	assert_int_equal(uring_exit(t), 0);
+	teardown_fault();
+}
+
+static void wait_failures(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	assert_true(uring_noop(t, NULL) > 0);
+	uring_completion c;
+	uring__fault_arm(URING__SYS_ENTER, 0, EINTR, 0);
+	assert_int_equal(uring_wait(t, &c), 0);        /* interrupted: nothing lost */
+	assert_int_equal(uring_sqe_ready(t), 1);
+	assert_int_equal(uring_wait(t, &c), 1);
+
+	assert_true(uring_noop(t, NULL) > 0);
+	uring__fault_arm(URING__SYS_ENTER, 0, EBADR, 0);
+	assert_int_equal(uring_wait(t, &c), -EBADR);   /* dropped CQEs are reported */
+	assert_int_equal(uring_wait(t, &c), 1);
+
+	assert_true(uring_noop(t, NULL) > 0);
+	uring__fault_arm(URING__SYS_ENTER, 0, ENOMEM, 0);
+	assert_int_equal(uring_wait_timeout(t, 1000000, &c), -ENOMEM);
+	assert_int_equal(uring_wait_timeout(t, 1000000000, &c), 1);
+	assert_int_equal(uring_active_ops(t), 0);
+	assert_int_equal(uring_exit(t), 0);
+	teardown_fault();
+}
+
+static void register_failures(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	uring__fault_arm(URING__SYS_REGISTER, 0, ENOMEM, 0);
+	assert_int_equal(uring_op_supported(t, URING_OP_NOP), 0);   /* not cached */
+	assert_int_equal(uring_op_supported(t, URING_OP_NOP), 1);
+	uring__fault_arm(URING__SYS_REGISTER, 0, ENOMEM, 0);
+	assert_int_equal(uring_register_eventfd(t, 0), -ENOMEM);
+	assert_int_equal(uring_exit(t), 0);
+	teardown_fault();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(setup_failures_refuse_create_cleanly),
+		cmocka_unit_test(setup_without_no_sqarray_falls_back_to_the_array),
+		cmocka_unit_test(ring_fd_registration_failure_falls_back_to_the_fd),
+		cmocka_unit_test(submit_failures_keep_the_sqes_queued),
+		cmocka_unit_test(short_submit_leaves_the_rest_for_the_next),
+		cmocka_unit_test(wait_failures),
+		cmocka_unit_test(register_failures),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: ISC */
+/* Waiting: signals, timed waits, and timeouts on every clock. */
+#include "helpers.h"
+
+#include <sys/time.h>
+
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+/* SIGALRM in `ms` milliseconds, without SA_RESTART so the wait sees it. */
+static void alarm_in_ms(unsigned ms)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);
+	struct itimerval it = { .it_value = { .tv_sec = 0, .tv_usec = (long)ms * 1000 } };
+	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
+}
+
+static void cancel_and_drain(uring *t, uring_job job)
+{
+	assert_true(uring_cancel(t, job, NULL) > 0);
+	(void)wait_one(t);
+	(void)wait_one(t);
+	assert_int_equal(uring_active_ops(t), 0);
+}
+
+static void signal_during_wait_returns_zero_and_loses_nothing(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(4, NULL);
+	uring_job tm = uring_timeout(t, URING_CLOCK_MONOTONIC, 30ull * 1000000000u, false, NULL);
+	assert_true(tm > 0);
+	assert_int_equal(uring_submit(t), 1);
+	alarms = 0;
+	alarm_in_ms(50);
+	uring_completion c;
+	assert_int_equal(uring_wait(t, &c), 0);
+	assert_int_equal(alarms, 1);
+	assert_int_equal(uring_active_ops(t), 1);
+	cancel_and_drain(t, tm);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static void signal_during_a_wait_that_also_submitted(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(4, NULL);
+	uring_job tm = uring_timeout(t, URING_CLOCK_MONOTONIC, 30ull * 1000000000u, false, NULL);
+	assert_true(tm > 0);
+	assert_int_equal(uring_sqe_ready(t), 1);
+	alarms = 0;
+	alarm_in_ms(50);
+	uring_completion c;
+	/* The kernel returns the submit count, not -EINTR, for this enter. */
+	assert_int_equal(uring_wait(t, &c), 0);
+	assert_int_equal(alarms, 1);
+	assert_int_equal(uring_sqe_ready(t), 0);      /* it was submitted */
+	assert_int_equal(uring_active_ops(t), 1);     /* and is still in flight */
+	cancel_and_drain(t, tm);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static void wait_timeout_elapses_with_no_completion(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(4, NULL);
+	uring_job tm = uring_timeout(t, URING_CLOCK_MONOTONIC, 30ull * 1000000000u, false, NULL);
+	assert_true(tm > 0);
+	uint64_t start = now_ns(CLOCK_MONOTONIC);
+	uring_completion c;
+	assert_int_equal(uring_wait_timeout(t, 50000000, &c), 0);
+	uint64_t waited = now_ns(CLOCK_MONOTONIC) - start;
+	assert_true(waited >= 45000000);
+	assert_int_equal(uring_sqe_ready(t), 0);     /* the timed wait also submitted */
+	cancel_and_drain(t, tm);
+	assert_true(uring_noop(t, (void *)7) > 0);
+	assert_int_equal(uring_wait_timeout(t, 1000000000, &c), 1);
+	assert_ptr_equal(c.data, (void *)7);
+	assert_int_equal(uring_wait_timeout(t, 0, &c), 0);   /* zero: just a look */
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static void fire(uring *t, uring_clock clock, uint64_t ns, bool absolute)
+{
+	uring_job j = uring_timeout(t, clock, ns, absolute, (void *)(intptr_t)clock);
+	assert_true(j > 0);
+	uring_completion c = wait_one(t);
+	assert_int_equal(c.job, j);
+	assert_int_equal(c.result, -ETIME);
+	assert_ptr_equal(c.data, (void *)(intptr_t)clock);
+}
+
+static void timeouts_fire_on_every_clock(void **state)
+{
+	(void)state;
+	static const struct { uring_clock clock; clockid_t id; } clocks[] = {
+		{ URING_CLOCK_MONOTONIC, CLOCK_MONOTONIC },
+		{ URING_CLOCK_BOOTTIME, CLOCK_BOOTTIME },
+		{ URING_CLOCK_REALTIME, CLOCK_REALTIME },
+	};
+	uring *t = ring_or_skip(4, NULL);
+	for (size_t i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++) {
+		uint64_t start = now_ns(clocks[i].id);
+		fire(t, clocks[i].clock, 20000000, false);               /* relative 20 ms */
+		assert_true(now_ns(clocks[i].id) - start >= 19000000);
+		start = now_ns(clocks[i].id);
+		fire(t, clocks[i].clock, start + 20000000, true);        /* absolute */
+		assert_true(now_ns(clocks[i].id) >= start + 19000000);
+		start = now_ns(clocks[i].id);
+		fire(t, clocks[i].clock, start - 1000000000, true);      /* in the past */
+		assert_true(now_ns(clocks[i].id) - start < 1000000000);
+	}
+	/* Over a second: the timespec is normalised, tv_nsec < 1e9. */
+	uint64_t start = now_ns(CLOCK_MONOTONIC);
+	fire(t, URING_CLOCK_MONOTONIC, 1100000000, false);
+	assert_true(now_ns(CLOCK_MONOTONIC) - start >= 1090000000);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static void unknown_clock_is_refused(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(4, NULL);
+	assert_int_equal(uring_timeout(t, (uring_clock)7, 1000, false, NULL), -EINVAL);
+	assert_int_equal(uring_sqe_ready(t), 0);
+	assert_int_equal(uring_active_ops(t), 0);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(signal_during_wait_returns_zero_and_loses_nothing),
+		cmocka_unit_test(signal_during_a_wait_that_also_submitted),
+		cmocka_unit_test(wait_timeout_elapses_with_no_completion),
+		cmocka_unit_test(timeouts_fire_on_every_clock),
+		cmocka_unit_test(unknown_clock_is_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
