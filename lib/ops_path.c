@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Ops that name a file by path: openat2, statx, unlinkat, mkdirat, linkat,
+ * renameat, symlinkat.  Every path goes to the sketch (uring__sketch_path),
+ * so the caller may free it when the call returns, also under SQPOLL: the
+ * kernel copies it (getname) while consuming the SQE.  A NULL path is
+ * -EFAULT and one of PATH_MAX bytes or more -ENAMETOOLONG, before anything
+ * is queued, which is what the syscalls would have said.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+
+#include "ring.h"
+
+/* Two paths into the sketch: both checked before either SQE field is set. */
+static int sketch_two_paths(uring *t, const char *a, const char *b, const char **ca, const char **cb)
+{
+	int ret = uring__sketch_path(t, a, ca);
+	return ret < 0 ? ret : uring__sketch_path(t, b, cb);
+}
+
+/* A path's errors, found before an SQE is taken so a full SQ never hides them. */
+static int path_check(const char *path)
+{
+	if (!path)
+		return -EFAULT;
+	return strnlen(path, PATH_MAX) == PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+/*
+ * IORING_OP_OPENAT2 (5.6) as openat2(2): flags carry the access mode, as
+ * in the syscall (OCaml's Uring.openat2 takes it apart, as ~access).  The
+ * struct open_how is copied to the sketch with the path; the kernel reads
+ * both at submission.  The result is the new fd; unknown flags, a mode
+ * without O_CREAT/O_TMPFILE, or unknown RESOLVE_* bits complete with
+ * -EINVAL, escaping the directory under RESOLVE_BENEATH with -EXDEV.
+ */
+uring_job uring_openat2(uring *t, int dirfd, const char *path, uint64_t flags,
+			uint64_t mode, uint64_t resolve, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = path_check(path);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	const char *copy;
+	ret = uring__sketch_path(t, path, &copy);
+	if (ret < 0)
+		return ret;
+	struct uring__open_how *how = uring__sketch_alloc(t, sizeof(*how), _Alignof(struct uring__open_how));
+	if (!how)
+		return -ENOMEM;
+	*how = (struct uring__open_how){ .flags = flags, .mode = mode, .resolve = resolve };
+	sqe->opcode = IORING_OP_OPENAT2;
+	sqe->fd = dirfd;
+	sqe->addr = uring__ptr(copy);
+	sqe->len = sizeof(*how);
+	sqe->off = uring__ptr(how);
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/*
+ * IORING_OP_STATX (5.6) as statx(2).  out is the kernel's struct statx and
+ * is written at completion, so it must outlive the job (unlike the path).
+ * OCaml's Uring.statx fills its own Statx.t; here it is the caller's.
+ * With AT_EMPTY_PATH, path "" names dirfd itself (an O_PATH fd works).
+ */
+uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
+		      unsigned mask, struct statx *out, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = path_check(path);
+	if (ret < 0)
+		return ret;
+	if (!out)
+		return -EFAULT;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	const char *copy;
+	ret = uring__sketch_path(t, path, &copy);
+	if (ret < 0)
+		return ret;
+	sqe->opcode = IORING_OP_STATX;
+	sqe->fd = dirfd;
+	sqe->addr = uring__ptr(copy);
+	sqe->len = mask;
+	sqe->off = uring__ptr(out);
+	sqe->statx_flags = (uint32_t)flags;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* IORING_OP_UNLINKAT (5.11) as unlinkat(2); dir is AT_REMOVEDIR, as OCaml's ~dir. */
+uring_job uring_unlink(uring *t, int dirfd, const char *path, bool dir, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = path_check(path);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	const char *copy;
+	ret = uring__sketch_path(t, path, &copy);
+	if (ret < 0)
+		return ret;
+	sqe->opcode = IORING_OP_UNLINKAT;
+	sqe->fd = dirfd;
+	sqe->addr = uring__ptr(copy);
+	sqe->unlink_flags = dir ? AT_REMOVEDIR : 0;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* IORING_OP_MKDIRAT (5.15) as mkdirat(2): the mode is filtered by the umask. */
+uring_job uring_mkdirat(uring *t, int dirfd, const char *path, mode_t mode, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = path_check(path);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	const char *copy;
+	ret = uring__sketch_path(t, path, &copy);
+	if (ret < 0)
+		return ret;
+	sqe->opcode = IORING_OP_MKDIRAT;
+	sqe->fd = dirfd;
+	sqe->addr = uring__ptr(copy);
+	sqe->len = mode;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* The SQE shape linkat and renameat share: old dirfd in fd, new dirfd in len. */
+static uring_job two_path_queue(uring *t, uint8_t opcode, int olddirfd, const char *oldpath,
+				int newdirfd, const char *newpath, uint32_t flags, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = path_check(oldpath);
+	if (ret == 0)
+		ret = path_check(newpath);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	const char *old_copy, *new_copy;
+	ret = sketch_two_paths(t, oldpath, newpath, &old_copy, &new_copy);
+	if (ret < 0)
+		return ret;
+	sqe->opcode = opcode;
+	sqe->fd = olddirfd;
+	sqe->addr = uring__ptr(old_copy);
+	sqe->len = (uint32_t)newdirfd;
+	sqe->addr2 = uring__ptr(new_copy);
+	sqe->op_flags = flags;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* IORING_OP_LINKAT (5.15) as linkat(2): AT_SYMLINK_FOLLOW, AT_EMPTY_PATH. */
+uring_job uring_linkat(uring *t, int olddirfd, const char *oldpath, int newdirfd,
+		       const char *newpath, int flags, void *data)
+{
+	return two_path_queue(t, IORING_OP_LINKAT, olddirfd, oldpath, newdirfd, newpath,
+			      (uint32_t)flags, data);
+}
+
+/* IORING_OP_RENAMEAT (5.11) as renameat2(2): RENAME_NOREPLACE, _EXCHANGE, _WHITEOUT. */
+uring_job uring_renameat(uring *t, int olddirfd, const char *oldpath, int newdirfd,
+			 const char *newpath, unsigned flags, void *data)
+{
+	return two_path_queue(t, IORING_OP_RENAMEAT, olddirfd, oldpath, newdirfd, newpath, flags, data);
+}
+
+/*
+ * IORING_OP_SYMLINKAT (5.15) as symlinkat(2).  The target is stored
+ * verbatim (it need not exist) but is still a path to the kernel, copied
+ * with getname, so it has the same NULL and PATH_MAX checks.
+ */
+uring_job uring_symlinkat(uring *t, const char *target, int newdirfd, const char *linkpath, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = path_check(target);
+	if (ret == 0)
+		ret = path_check(linkpath);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	const char *target_copy, *link_copy;
+	ret = sketch_two_paths(t, target, linkpath, &target_copy, &link_copy);
+	if (ret < 0)
+		return ret;
+	sqe->opcode = IORING_OP_SYMLINKAT;
+	sqe->fd = newdirfd;
+	sqe->addr = uring__ptr(target_copy);
+	sqe->addr2 = uring__ptr(link_copy);
+	return uring__sqe_commit(t, sqe, data);
+}
