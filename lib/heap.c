@@ -5,14 +5,13 @@
  * since hold a newer job) never matches again: stale ids are detected, never
  * misrouted.  The array doubles when full, so the number of jobs in flight
  * is bounded by URING__HEAP_MAX_SLOTS, not by the SQ size; in steady state
- * no op allocates.
+ * no op allocates.  Allocation, free and lookup run once per op and once
+ * per completion, so they are inline in ring.h; here is the rest.
  */
 #include <assert.h>
 #include <stdlib.h>
 
 #include "ring.h"
-
-#define GEN_LIMIT (1u << 31)   /* gen < 2^31 keeps bit 63 of every id clear */
 
 static void link_free_range(struct uring__heap *h, uint32_t from, uint32_t to)
 {
@@ -45,7 +44,7 @@ void uring__heap_destroy(struct uring__heap *h)
 	h->cap = 0;
 }
 
-static int heap_grow(struct uring__heap *h)
+int uring__heap_grow(struct uring__heap *h)
 {
 	if (h->cap >= URING__HEAP_MAX_SLOTS)
 		return -ENOMEM;
@@ -58,50 +57,6 @@ static int heap_grow(struct uring__heap *h)
 	uint32_t old = h->cap;
 	h->cap = cap;
 	link_free_range(h, old, cap);
+	assert(h->free_head == old);
 	return 0;
-}
-
-int64_t uring__heap_alloc(struct uring__heap *h, void *data)
-{
-	if (h->free_head == URING__SLOT_NONE) {
-		int ret = heap_grow(h);
-		if (ret < 0)
-			return ret;
-	}
-	uint32_t i = h->free_head;
-	struct uring__slot *s = &h->slots[i];
-	assert(s->next_free != URING__SLOT_BUSY);
-	h->free_head = s->next_free;
-	s->next_free = URING__SLOT_BUSY;
-	s->data = data;
-	s->flags = 0;
-	h->in_use++;
-	assert(h->in_use <= h->cap);
-	return i;
-}
-
-void uring__heap_free(struct uring__heap *h, uint32_t i)
-{
-	struct uring__slot *s = &h->slots[i];
-	assert(i < h->cap && s->next_free == URING__SLOT_BUSY);
-	assert(h->in_use > 0);
-	s->gen = (s->gen + 1 < GEN_LIMIT) ? s->gen + 1 : 1;
-	s->data = NULL;
-	s->next_free = h->free_head;
-	h->free_head = i;
-	h->in_use--;
-}
-
-struct uring__slot *uring__heap_lookup(struct uring__heap *h, uring_job job)
-{
-	if (job <= 0)
-		return NULL;
-	uint32_t i = (uint32_t)job;
-	uint32_t gen = (uint32_t)((uint64_t)job >> 32);
-	if (i >= h->cap)
-		return NULL;
-	struct uring__slot *s = &h->slots[i];
-	if (s->next_free != URING__SLOT_BUSY || s->gen != gen)
-		return NULL;
-	return s;
 }

@@ -262,41 +262,6 @@ int uring_exit(uring *t)
 /* submission                                                           */
 /* ------------------------------------------------------------------ */
 
-static uint32_t sq_head(const uring *t)
-{
-	/* Without SQPOLL the kernel moves the head only inside our own enter
-	 * call, so a plain load sees it.  With SQPOLL the acquire pairs with
-	 * the poll thread's smp_store_release in io_commit_sqring: it has read
-	 * the SQE in a slot before we see the slot free and overwrite it. */
-	if (uring__sqpoll(t))
-		return uring__load_acquire(t->sq.khead);
-	return uring__read_once(t->sq.khead);
-}
-
-struct uring__sqe *uring__sqe_next(uring *t)
-{
-	if (t->sq.sqe_tail - sq_head(t) >= t->sq.entries)
-		return NULL;
-	struct uring__sqe *sqe = &t->sq.sqes[(t->sq.sqe_tail & t->sq.mask) << t->sq.shift];
-	/* The slot holds the fields of whatever op used it last; an op that
-	 * leaves a field unset must send zero (fio PR #818, liburing #1126). */
-	memset(sqe, 0, sizeof(*sqe) << t->sq.shift);
-	return sqe;
-}
-
-uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void *data)
-{
-	int64_t index = uring__heap_alloc(&t->heap, data);
-	if (index < 0)
-		return index;
-	struct uring__slot *slot = &t->heap.slots[index];
-	slot->sqe_pos = t->sq.sqe_tail;
-	uring_job job = uring__job_id(&t->heap, (uint32_t)index);
-	sqe->user_data = (uint64_t)job;
-	t->sq.sqe_tail++;
-	return job;
-}
-
 /*
  * Publishes the queued SQEs and returns how many the kernel has still to
  * consume.  Without SQPOLL the kernel reads the tail only inside the
@@ -400,17 +365,22 @@ static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion
  */
 static unsigned cq_drain(uring *t, uring_completion *out, unsigned max)
 {
-	uint32_t head = *t->cq.khead;
+	/* Locals, not t->cq.*: the stores into out[] may alias the ring's
+	 * fields as far as the compiler knows, which would reload them per CQE. */
+	const struct uring__cqe *cqes = t->cq.cqes;
+	const uint32_t mask = t->cq.mask, shift = t->cq.shift;
+	uint32_t *khead = t->cq.khead;
+	uint32_t head = *khead;
 	uint32_t tail = uring__load_acquire(t->cq.ktail);
 	uint32_t start = head;
 	unsigned n = 0;
 	while (head != tail && n < max) {
-		const struct uring__cqe *cqe = &t->cq.cqes[(head & t->cq.mask) << t->cq.shift];
+		const struct uring__cqe *cqe = &cqes[(head & mask) << shift];
 		head++;
 		n += (unsigned)complete_one(t, cqe, &out[n]);
 	}
 	if (head != start)
-		uring__store_release(t->cq.khead, head);
+		uring__store_release(khead, head);
 	return n;
 }
 
@@ -522,7 +492,7 @@ unsigned uring_active_ops(const uring *t)
 
 unsigned uring_sqe_ready(const uring *t)
 {
-	return t ? t->sq.sqe_tail - sq_head(t) : 0;
+	return t ? t->sq.sqe_tail - uring__sq_head(t) : 0;
 }
 
 void uring_get_debug_stats(const uring *t, uring_stats *out)

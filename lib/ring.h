@@ -107,8 +107,6 @@ struct uring {
 };
 
 /* ---- ring.c ---- */
-struct uring__sqe *uring__sqe_next(uring *t);
-uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void *data);
 int uring__enter(uring *t, unsigned to_submit, unsigned min_complete, unsigned flags,
 		 const void *arg, size_t argsz);
 int uring__register(uring *t, unsigned opcode, const void *arg, unsigned nr);
@@ -118,17 +116,99 @@ static inline int uring__sqpoll(const uring *t)
 	return (t->setup_flags & IORING_SETUP_SQPOLL) != 0;
 }
 
-/* ---- heap.c ---- */
+/* ---- heap.c (the per-op paths are inline: once per op, once per CQE) ---- */
 int  uring__heap_init(struct uring__heap *h, uint32_t cap);
 void uring__heap_destroy(struct uring__heap *h);
-int64_t uring__heap_alloc(struct uring__heap *h, void *data);  /* slot index, or -ENOMEM */
-void uring__heap_free(struct uring__heap *h, uint32_t index);
-/* The live slot an id names, or NULL (stale, invented, or never issued). */
-struct uring__slot *uring__heap_lookup(struct uring__heap *h, uring_job job);
+int  uring__heap_grow(struct uring__heap *h);
+#define URING__GEN_LIMIT (1u << 31)   /* gen < 2^31 keeps bit 63 of every id clear */
 
 static inline uring_job uring__job_id(const struct uring__heap *h, uint32_t index)
 {
 	return (uring_job)((uint64_t)h->slots[index].gen << 32 | index);
+}
+
+/* A free slot holding data: its index, or -ENOMEM. */
+static inline int64_t uring__heap_alloc(struct uring__heap *h, void *data)
+{
+	if (h->free_head == URING__SLOT_NONE) {
+		int ret = uring__heap_grow(h);
+		if (ret < 0)
+			return ret;
+	}
+	uint32_t i = h->free_head;
+	struct uring__slot *s = &h->slots[i];
+	h->free_head = s->next_free;
+	s->next_free = URING__SLOT_BUSY;
+	s->data = data;
+	s->flags = 0;
+	h->in_use++;
+	return i;
+}
+
+/* Frees a live slot; the generation bump makes every older id stale. */
+static inline void uring__heap_free(struct uring__heap *h, uint32_t i)
+{
+	struct uring__slot *s = &h->slots[i];
+	uint32_t gen = (s->gen + 1) & (URING__GEN_LIMIT - 1);
+	s->gen = gen ? gen : 1;   /* wraps within [1, 2^31) */
+	s->data = NULL;
+	s->next_free = h->free_head;
+	h->free_head = i;
+	h->in_use--;
+}
+
+/* The live slot an id names, or NULL (stale, invented, or never issued). */
+static inline struct uring__slot *uring__heap_lookup(struct uring__heap *h, uring_job job)
+{
+	uint32_t i = (uint32_t)job;
+	uint32_t gen = (uint32_t)((uint64_t)job >> 32);
+	if (job <= 0 || i >= h->cap)
+		return NULL;
+	struct uring__slot *s = &h->slots[i];
+	if (s->next_free != URING__SLOT_BUSY || s->gen != gen)
+		return NULL;
+	return s;
+}
+
+/* ---- submission (inline: the per-op path) ---- */
+static inline uint32_t uring__sq_head(const uring *t)
+{
+	/* Without SQPOLL the kernel moves the head only inside our own enter
+	 * call, so a plain load sees it.  With SQPOLL the acquire pairs with
+	 * the poll thread's smp_store_release in io_commit_sqring: it has read
+	 * the SQE in a slot before we see the slot free and overwrite it. */
+	if (uring__sqpoll(t))
+		return uring__load_acquire(t->sq.khead);
+	return uring__read_once(t->sq.khead);
+}
+
+/* The next free SQE, zeroed, or NULL when the SQ is full. */
+static inline struct uring__sqe *uring__sqe_next(uring *t)
+{
+	if (t->sq.sqe_tail - uring__sq_head(t) >= t->sq.entries)
+		return NULL;
+	struct uring__sqe *sqe = &t->sq.sqes[(t->sq.sqe_tail & t->sq.mask) << t->sq.shift];
+	/* The slot holds the fields of whatever op used it last; an op that
+	 * leaves a field unset must send zero (fio PR #818, liburing #1126).
+	 * Constant sizes: the compiler emits a few vector stores, no call. */
+	if (t->sq.shift)
+		memset(sqe, 0, 2 * sizeof(*sqe));
+	else
+		memset(sqe, 0, sizeof(*sqe));
+	return sqe;
+}
+
+/* Gives the filled SQE a job id and queues it: the id (> 0) or -ENOMEM. */
+static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void *data)
+{
+	int64_t index = uring__heap_alloc(&t->heap, data);
+	if (index < 0)
+		return index;
+	t->heap.slots[index].sqe_pos = t->sq.sqe_tail;
+	uring_job job = uring__job_id(&t->heap, (uint32_t)index);
+	sqe->user_data = (uint64_t)job;
+	t->sq.sqe_tail++;
+	return job;
 }
 
 /* ---- sketch.c ---- */

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# curing's one setup+run script.
+#
+#   ./curing.sh demo    set up, build, run the walkthrough example and a short
+#                       benchmark summary (the main job)
+#   ./curing.sh test    set up, build, run every test suite
+#   ./curing.sh bench   set up, build, run the full benchmarks (bench/run.sh full)
+#   ./curing.sh asan    set up, build with ASan+UBSan, run every test suite
+#
+# Setting up means: install the Debian packages that are missing (when run as
+# root; otherwise say which are missing and stop), then configure and build
+# in ./build (or $BUILD_DIR).
+set -euo pipefail
+
+cd "$(dirname "$0")"
+BUILD_DIR=${BUILD_DIR:-build}
+CORE_PKGS="gcc meson ninja-build pkg-config libcmocka-dev"
+BENCH_PKGS="liburing-dev fio wrk gnuplot"
+
+missing_packages() {
+	local missing=""
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+	done
+	echo "$missing"
+}
+
+install_packages() {
+	local missing
+	missing=$(missing_packages "$@")
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "curing: missing Debian packages:$missing (run as root, or: sudo apt-get install$missing)" >&2
+		exit 1
+	fi
+	echo "curing: installing$missing"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+}
+
+configure_and_build() {
+	local dir=$1; shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" -Dwerror=true "$@"
+	fi
+	ninja -C "$dir"
+}
+
+cmd=${1:-demo}
+case "$cmd" in
+demo)
+	install_packages $CORE_PKGS liburing-dev
+	configure_and_build "$BUILD_DIR"
+	echo
+	echo "== walkthrough (the OCaml README's example, in C) =="
+	scratch=$(mktemp -d)
+	"$BUILD_DIR/docs/examples/walkthrough" "$scratch"
+	echo "\$ cat test.log"
+	cat "$scratch/test.log"; echo
+	rm -rf "$scratch"
+	echo
+	echo "== nop throughput, curing against liburing (quick) =="
+	"$BUILD_DIR/bench/nop" --quick | sed -n '/^mem /p;/^|/,$p'
+	;;
+test)
+	install_packages $CORE_PKGS
+	configure_and_build "$BUILD_DIR"
+	meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 2
+	;;
+asan)
+	install_packages $CORE_PKGS
+	configure_and_build "${BUILD_DIR}-asan" -Db_sanitize=address,undefined
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C "${BUILD_DIR}-asan" --print-errorlogs --num-processes 2
+	;;
+bench)
+	install_packages $CORE_PKGS $BENCH_PKGS
+	configure_and_build "$BUILD_DIR"
+	BUILD_DIR="$BUILD_DIR" bash bench/run.sh "${2:-full}"
+	;;
+*)
+	echo "usage: $0 demo|test|bench|asan" >&2
+	exit 2
+	;;
+esac
