@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Ops that name a file by path: openat2, statx, unlinkat, mkdirat, linkat,
- * renameat, symlinkat.  Every path goes to the sketch (uring__sketch_path),
+ * renameat, symlinkat.  Every path goes to the sketch (sketch_copy below),
  * so the caller may free it when the call returns, also under SQPOLL: the
  * kernel copies it (getname) while consuming the SQE.  A NULL path is
  * -EFAULT and one of PATH_MAX bytes or more -ENAMETOOLONG, before anything
@@ -13,19 +13,39 @@
 
 #include "ring.h"
 
-/* Two paths into the sketch: both checked before either SQE field is set. */
-static int sketch_two_paths(uring *t, const char *a, const char *b, const char **ca, const char **cb)
-{
-	int ret = uring__sketch_path(t, a, ca);
-	return ret < 0 ? ret : uring__sketch_path(t, b, cb);
-}
-
-/* A path's errors, found before an SQE is taken so a full SQ never hides them. */
+/* A path's errors, found before an SQE is taken so a full SQ never hides
+ * them: -EFAULT for NULL, -ENAMETOOLONG at PATH_MAX bytes or more (the
+ * kernel's getname limit), as uring__sketch_path says them. */
 static int path_check(const char *path)
 {
 	if (!path)
 		return -EFAULT;
 	return strnlen(path, PATH_MAX) == PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+struct path_copies {
+	const char *a, *b;     /* b is NULL when only one path was given */
+	void *extra;           /* extra_len bytes, 8-aligned, or NULL */
+};
+
+/*
+ * Everything an op copies, in ONE sketch allocation.  The sketch recycles
+ * itself at the start of an allocation once the kernel has consumed every
+ * committed SQE, and the SQE being built here is not committed yet: a
+ * second allocation for the same op could be handed the first one's bytes.
+ * Paths must have passed path_check.
+ */
+static int sketch_copy(uring *t, const char *a, const char *b, size_t extra_len, struct path_copies *out)
+{
+	size_t extra = (extra_len + 7u) & ~(size_t)7u;
+	size_t la = strlen(a) + 1, lb = b ? strlen(b) + 1 : 0;
+	uint8_t *p = uring__sketch_alloc(t, extra + la + lb, 8);
+	if (!p)
+		return -ENOMEM;
+	out->extra = extra_len ? p : NULL;
+	out->a = memcpy(p + extra, a, la);
+	out->b = b ? memcpy(p + extra + la, b, lb) : NULL;
+	return 0;
 }
 
 /*
@@ -47,17 +67,15 @@ uring_job uring_openat2(uring *t, int dirfd, const char *path, uint64_t flags,
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return 0;
-	const char *copy;
-	ret = uring__sketch_path(t, path, &copy);
+	struct path_copies c;
+	ret = sketch_copy(t, path, NULL, sizeof(struct uring__open_how), &c);
 	if (ret < 0)
 		return ret;
-	struct uring__open_how *how = uring__sketch_alloc(t, sizeof(*how), _Alignof(struct uring__open_how));
-	if (!how)
-		return -ENOMEM;
+	struct uring__open_how *how = c.extra;
 	*how = (struct uring__open_how){ .flags = flags, .mode = mode, .resolve = resolve };
 	sqe->opcode = IORING_OP_OPENAT2;
 	sqe->fd = dirfd;
-	sqe->addr = uring__ptr(copy);
+	sqe->addr = uring__ptr(c.a);
 	sqe->len = sizeof(*how);
 	sqe->off = uring__ptr(how);
 	return uring__sqe_commit(t, sqe, data);
@@ -82,13 +100,13 @@ uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return 0;
-	const char *copy;
-	ret = uring__sketch_path(t, path, &copy);
+	struct path_copies c;
+	ret = sketch_copy(t, path, NULL, 0, &c);
 	if (ret < 0)
 		return ret;
 	sqe->opcode = IORING_OP_STATX;
 	sqe->fd = dirfd;
-	sqe->addr = uring__ptr(copy);
+	sqe->addr = uring__ptr(c.a);
 	sqe->len = mask;
 	sqe->off = uring__ptr(out);
 	sqe->statx_flags = (uint32_t)flags;
@@ -106,13 +124,13 @@ uring_job uring_unlink(uring *t, int dirfd, const char *path, bool dir, void *da
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return 0;
-	const char *copy;
-	ret = uring__sketch_path(t, path, &copy);
+	struct path_copies c;
+	ret = sketch_copy(t, path, NULL, 0, &c);
 	if (ret < 0)
 		return ret;
 	sqe->opcode = IORING_OP_UNLINKAT;
 	sqe->fd = dirfd;
-	sqe->addr = uring__ptr(copy);
+	sqe->addr = uring__ptr(c.a);
 	sqe->unlink_flags = dir ? AT_REMOVEDIR : 0;
 	return uring__sqe_commit(t, sqe, data);
 }
@@ -128,13 +146,13 @@ uring_job uring_mkdirat(uring *t, int dirfd, const char *path, mode_t mode, void
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return 0;
-	const char *copy;
-	ret = uring__sketch_path(t, path, &copy);
+	struct path_copies c;
+	ret = sketch_copy(t, path, NULL, 0, &c);
 	if (ret < 0)
 		return ret;
 	sqe->opcode = IORING_OP_MKDIRAT;
 	sqe->fd = dirfd;
-	sqe->addr = uring__ptr(copy);
+	sqe->addr = uring__ptr(c.a);
 	sqe->len = mode;
 	return uring__sqe_commit(t, sqe, data);
 }
@@ -153,15 +171,15 @@ static uring_job two_path_queue(uring *t, uint8_t opcode, int olddirfd, const ch
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return 0;
-	const char *old_copy, *new_copy;
-	ret = sketch_two_paths(t, oldpath, newpath, &old_copy, &new_copy);
+	struct path_copies c;
+	ret = sketch_copy(t, oldpath, newpath, 0, &c);
 	if (ret < 0)
 		return ret;
 	sqe->opcode = opcode;
 	sqe->fd = olddirfd;
-	sqe->addr = uring__ptr(old_copy);
+	sqe->addr = uring__ptr(c.a);
 	sqe->len = (uint32_t)newdirfd;
-	sqe->addr2 = uring__ptr(new_copy);
+	sqe->addr2 = uring__ptr(c.b);
 	sqe->op_flags = flags;
 	return uring__sqe_commit(t, sqe, data);
 }
@@ -198,13 +216,13 @@ uring_job uring_symlinkat(uring *t, const char *target, int newdirfd, const char
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return 0;
-	const char *target_copy, *link_copy;
-	ret = sketch_two_paths(t, target, linkpath, &target_copy, &link_copy);
+	struct path_copies c;
+	ret = sketch_copy(t, target, linkpath, 0, &c);
 	if (ret < 0)
 		return ret;
 	sqe->opcode = IORING_OP_SYMLINKAT;
 	sqe->fd = newdirfd;
-	sqe->addr = uring__ptr(target_copy);
-	sqe->addr2 = uring__ptr(link_copy);
+	sqe->addr = uring__ptr(c.a);
+	sqe->addr2 = uring__ptr(c.b);
 	return uring__sqe_commit(t, sqe, data);
 }
