@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Pipe ping-pong between two processes: epoll + read/write against curing.
+ *
+ *   pipe_pingpong -m epoll|curing [-n pairs] [-l len] [-d secs] [-c cpuA,cpuB] [-S]
+ *
+ * The parent and a forked child share n pairs of pipes.  On each pair one
+ * message of len bytes (at most PIPE_BUF, so a write is atomic) goes
+ * parent -> child -> parent, over and over, for d seconds.  Both
+ * processes use the same mechanism:
+ *   epoll:  epoll_wait, then read and write on each ready pipe;
+ *   curing: a read job per pipe; each completion queues the write and the
+ *           next read; one uring_wait (submit + wait) per loop, then
+ *           uring_reap for the rest, on a SINGLE_ISSUER | DEFER_TASKRUN ring.
+ * Prints one line:
+ *
+ *   pipe mode=M pairs=N len=L secs=S rt=R rt_per_s=X cpu_us=C user_us=U sys_us=S sc_...=..
+ *
+ * cpu_us is both processes' CPU (getrusage of self and the reaped child);
+ * -S counts both processes' syscalls (bench_common.h).
+ */
+#include <limits.h>
+#include <sched.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+
+#include "bench_common.h"
+#include "uring.h"
+
+static int mode_curing, n_pairs = 1, msg_len = 64;
+static double secs = 2.0;
+static int cpu_a = -1, cpu_b = -1;
+
+/* n_pairs as an allocation count (checked to be 1..4096 in main) */
+static size_t npairs(void)
+{
+	return n_pairs > 0 && n_pairs <= 4096 ? (size_t)n_pairs : 1;
+}
+
+static void pin(int cpu)
+{
+	if (cpu < 0)
+		return;
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		perror("sched_setaffinity");
+}
+
+/* ---- epoll ---- */
+
+/* in[i] is read, out[i] written.  The starter writes first.  Runs until
+ * *stop, or (non-starter) until its pipes report EOF.  Returns round trips
+ * seen (reads completed). */
+static uint64_t run_epoll(const int *in, const int *out, int starter, uint64_t deadline)
+{
+	char buf[PIPE_BUF];
+	memset(buf, 'x', sizeof(buf));
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	for (int i = 0; i < n_pairs; i++) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
+		epoll_ctl(ep, EPOLL_CTL_ADD, in[i], &ev);
+		if (starter && write(out[i], buf, (size_t)msg_len) != msg_len) {
+			perror("write");
+			exit(1);
+		}
+	}
+	size_t *got = calloc(npairs(), sizeof(*got));
+	uint64_t rt = 0;
+	int open_pipes = n_pairs;
+	struct epoll_event evs[256];
+	while (open_pipes > 0) {
+		if (starter && bench_now_ns() >= deadline)
+			break;
+		int n = epoll_wait(ep, evs, 256, starter ? 100 : -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("epoll_wait");
+			exit(1);
+		}
+		for (int k = 0; k < n; k++) {
+			int i = (int)evs[k].data.u32;
+			ssize_t r = read(in[i], buf, (size_t)msg_len - got[i]);
+			if (r < 0 && errno == EAGAIN)
+				continue;
+			if (r <= 0) {
+				epoll_ctl(ep, EPOLL_CTL_DEL, in[i], NULL);
+				open_pipes--;
+				continue;
+			}
+			got[i] += (size_t)r;
+			if (got[i] < (size_t)msg_len)
+				continue;
+			got[i] = 0;
+			rt++;
+			if (write(out[i], buf, (size_t)msg_len) != msg_len) {
+				perror("write");
+				exit(1);
+			}
+		}
+	}
+	free(got);
+	close(ep);
+	return rt;
+}
+
+/* ---- curing ---- */
+
+struct pipe_job {
+	int idx;
+	int is_read;
+};
+
+static void must_queue(uring_job j)
+{
+	if (j < 0) {
+		fprintf(stderr, "queue: %s\n", uring_error_name((int)j));
+		exit(1);
+	}
+}
+
+static void queue_read(uring *t, int fd, char *buf, struct pipe_job *pj)
+{
+	uring_job j;
+	while ((j = uring_read(t, fd, buf, (unsigned)msg_len, -1, pj)) == 0)
+		uring_submit(t);
+	must_queue(j);
+}
+
+static void queue_write(uring *t, int fd, const char *buf, struct pipe_job *pj)
+{
+	uring_job j;
+	while ((j = uring_write(t, fd, buf, (unsigned)msg_len, -1, pj)) == 0)
+		uring_submit(t);
+	must_queue(j);
+}
+
+static uring *make_ring(unsigned depth)
+{
+	uring_options o = { .setup_flags = URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN };
+	uring *t = uring_create(depth, &o);
+	if (!t)
+		t = uring_create(depth, NULL);   /* kernels before 6.1 */
+	if (!t) {
+		perror("uring_create");
+		exit(1);
+	}
+	return t;
+}
+
+static uint64_t run_curing(const int *in, const int *out, int starter, uint64_t deadline)
+{
+	unsigned depth = 1;
+	while (depth < (unsigned)(2 * n_pairs + 8))
+		depth <<= 1;
+	uring *t = make_ring(depth);
+	char *bufs = calloc(npairs(), PIPE_BUF);
+	struct pipe_job *jobs = calloc(npairs() * 2, sizeof(*jobs));
+	for (int i = 0; i < n_pairs; i++) {
+		jobs[2 * i] = (struct pipe_job){ .idx = i, .is_read = 1 };
+		jobs[2 * i + 1] = (struct pipe_job){ .idx = i, .is_read = 0 };
+		if (starter)
+			queue_write(t, out[i], bufs + (size_t)i * PIPE_BUF, &jobs[2 * i + 1]);
+		queue_read(t, in[i], bufs + (size_t)i * PIPE_BUF, &jobs[2 * i]);
+	}
+	uint64_t rt = 0;
+	int open_pipes = n_pairs;
+	uring_completion cs[256];
+	while (open_pipes > 0 && !(starter && bench_now_ns() >= deadline)) {
+		int n = uring_wait(t, &cs[0]);
+		if (n < 0) {
+			fprintf(stderr, "uring_wait: %s\n", uring_error_name(n));
+			exit(1);
+		}
+		int m = uring_reap(t, cs + n, 256 - (unsigned)n);
+		if (m > 0)
+			n += m;
+		for (int k = 0; k < n; k++) {
+			struct pipe_job *pj = cs[k].data;
+			int i = pj->idx;
+			char *buf = bufs + (size_t)i * PIPE_BUF;
+			if (!pj->is_read) {
+				if (cs[k].result != msg_len) {
+					fprintf(stderr, "write: %d\n", cs[k].result);
+					exit(1);
+				}
+				continue;
+			}
+			if (cs[k].result <= 0) {
+				open_pipes--;   /* EOF: the other side is done */
+				continue;
+			}
+			if (cs[k].result != msg_len) {
+				/* Writes of <= PIPE_BUF are atomic and one message is in
+				 * flight per pipe, so a short read would be a bug. */
+				fprintf(stderr, "short pipe read: %d\n", cs[k].result);
+				exit(1);
+			}
+			rt++;
+			queue_write(t, out[i], buf, &jobs[2 * i + 1]);
+			queue_read(t, in[i], buf, &jobs[2 * i]);
+		}
+	}
+	/* The starter stops with reads outstanding: leave them to process exit. */
+	return rt;
+}
+
+int main(int argc, char **argv)
+{
+	int count_sc = 0, opt;
+	const char *mode = "epoll";
+	while ((opt = getopt(argc, argv, "m:n:l:d:c:S")) != -1) {
+		switch (opt) {
+		case 'm': mode = optarg; break;
+		case 'n': n_pairs = (int)bench_arg_long(optarg, "pairs"); break;
+		case 'l': msg_len = (int)bench_arg_long(optarg, "len"); break;
+		case 'd': secs = atof(optarg); break;
+		case 'c':
+			if (sscanf(optarg, "%d,%d", &cpu_a, &cpu_b) != 2) {
+				fprintf(stderr, "-c wants cpuA,cpuB\n");
+				return 2;
+			}
+			break;
+		case 'S': count_sc = 1; break;
+		default:
+			fprintf(stderr, "usage: %s -m epoll|curing [-n pairs] [-l len] [-d secs] "
+					"[-c cpuA,cpuB] [-S]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (strcmp(mode, "epoll") != 0 && strcmp(mode, "curing") != 0) {
+		fprintf(stderr, "mode is epoll or curing\n");
+		return 2;
+	}
+	mode_curing = mode[0] == 'c';
+	if (n_pairs < 1 || n_pairs > 4096 || msg_len < 1 || msg_len > PIPE_BUF || secs <= 0) {
+		fprintf(stderr, "need 1 <= pairs <= 4096, 1 <= len <= %d, secs > 0\n", PIPE_BUF);
+		return 2;
+	}
+	bench_raise_nofile();
+	signal(SIGPIPE, SIG_IGN);
+	if (count_sc)
+		bench_sc_open();   /* inherited by the child, folded in when it exits */
+
+	int *to_child = calloc(npairs() * 2, sizeof(int));
+	int *to_parent = calloc(npairs() * 2, sizeof(int));
+	int *p_in = calloc(npairs(), sizeof(int)), *p_out = calloc(npairs(), sizeof(int));
+	int *c_in = calloc(npairs(), sizeof(int)), *c_out = calloc(npairs(), sizeof(int));
+	for (int i = 0; i < n_pairs; i++) {
+		int flags = O_CLOEXEC | (mode_curing ? 0 : O_NONBLOCK);
+		if (pipe2(&to_child[2 * i], flags) < 0 || pipe2(&to_parent[2 * i], flags) < 0) {
+			perror("pipe2");
+			return 1;
+		}
+		p_in[i] = to_parent[2 * i];
+		p_out[i] = to_child[2 * i + 1];
+		c_in[i] = to_child[2 * i];
+		c_out[i] = to_parent[2 * i + 1];
+	}
+
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (pid == 0) {
+		pin(cpu_b);
+		for (int i = 0; i < n_pairs; i++) {
+			close(p_in[i]);
+			close(p_out[i]);
+		}
+		if (mode_curing)
+			run_curing(c_in, c_out, 0, 0);
+		else
+			run_epoll(c_in, c_out, 0, 0);
+		_exit(0);
+	}
+	pin(cpu_a);
+	for (int i = 0; i < n_pairs; i++) {
+		close(c_in[i]);
+		close(c_out[i]);
+	}
+	uint64_t t0 = bench_now_ns();
+	uint64_t deadline = t0 + (uint64_t)(secs * 1e9);
+	uint64_t rt = mode_curing ? run_curing(p_in, p_out, 1, deadline)
+				  : run_epoll(p_in, p_out, 1, deadline);
+	uint64_t t1 = bench_now_ns();
+	for (int i = 0; i < n_pairs; i++)
+		close(p_out[i]);   /* the child reads EOF and exits */
+	int status;
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "child failed\n");
+		return 1;
+	}
+	uint64_t u_self, s_self, u_child, s_child;
+	bench_cpu_us(RUSAGE_SELF, &u_self, &s_self);
+	bench_cpu_us(RUSAGE_CHILDREN, &u_child, &s_child);
+	double el = (double)(t1 - t0) / 1e9;
+	printf("pipe mode=%s pairs=%d len=%d secs=%.3f rt=%llu rt_per_s=%.1f cpu_us=%llu user_us=%llu "
+	       "sys_us=%llu",
+	       mode, n_pairs, msg_len, el, (unsigned long long)rt, (double)rt / el,
+	       (unsigned long long)(u_self + s_self + u_child + s_child),
+	       (unsigned long long)(u_self + u_child), (unsigned long long)(s_self + s_child));
+	bench_sc_print(stdout);
+	printf("\n");
+	return 0;
+}
