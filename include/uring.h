@@ -243,6 +243,125 @@ URING_API uring_job uring_recv_msg(uring *t, int fd, uring_msghdr *m, void *data
 /* Beyond the OCaml module                                             */
 /* ------------------------------------------------------------------ */
 /* BEGIN beyond-ocaml */
+
+/* ---- receive details of uring_recv_msg ---- */
+/* After the job's completion: the source address length the kernel wrote
+ * (addr->len is set to sizeof(addr->addr) when the job is queued, as the
+ * kernel reports the length into the message header, not into addr), and
+ * the received msg_flags (MSG_TRUNC, MSG_CTRUNC: fds beyond n_fds were
+ * closed by the kernel).  0 before any receive or for a NULL m. */
+URING_API socklen_t uring_msghdr_addr_len(const uring_msghdr *m);
+URING_API int       uring_msghdr_flags(const uring_msghdr *m);
+
+/* ---- SQE flags on a queued job: the kernel's IOSQE_* values ---- */
+#define URING_FIXED_FILE  (1u << 0)   /* the job's fd is an index into the registered files */
+#define URING_DRAIN       (1u << 1)   /* start only after every earlier job has completed */
+#define URING_LINK        (1u << 2)   /* the next job starts after this one succeeds */
+#define URING_HARDLINK    (1u << 3)   /* the next job starts after this one, even on failure */
+#define URING_ASYNC       (1u << 4)   /* skip the inline attempt: go to a kernel worker */
+/*
+ * Replaces the job's SQE flags among the five above (0 clears them); flags
+ * the op itself set (buffer selection) are kept.  The job must still be
+ * queued, not yet handed to the kernel by uring_submit / uring_wait.
+ * 0, or: -ENOENT stale or unknown job; -EALREADY already submitted;
+ * -EINVAL unknown bits; -EBADF URING_FIXED_FILE with an fd outside the
+ * registered table.  CQE_SKIP_SUCCESS is not offered: a job without a
+ * completion would never free its slot.
+ */
+URING_API int uring_job_set_flags(uring *t, uring_job job, unsigned flags);
+/*
+ * IORING_OP_LINK_TIMEOUT: bounds the job queued just before it, which must
+ * carry URING_LINK or URING_HARDLINK (-EINVAL otherwise, nothing queued).
+ * If ns (CLOCK_MONOTONIC, relative) pass first, that job is cancelled
+ * (-ECANCELED, or -EINTR if it was running) and this one completes with
+ * -ETIME; if the job finishes first, this one completes with -ECANCELED.
+ */
+URING_API uring_job uring_link_timeout(uring *t, uint64_t ns, void *data);
+
+/* ---- provided-buffer rings and multishot ops ---- */
+typedef struct uring_buf_ring uring_buf_ring;
+/*
+ * nbufs buffers of buf_size bytes, registered as buffer group group_id
+ * (IORING_REGISTER_PBUF_RING, 5.19) and all handed to the kernel.  NULL and
+ * errno set on failure: EINVAL (nbufs 0, not a power of two or > 32768;
+ * group_id > 65535; buf_size 0 or > 1 GiB; nbufs * buf_size > 1 GiB),
+ * EEXIST (group already registered), ENOMEM, or the kernel's errno.
+ */
+URING_API uring_buf_ring *uring_buf_ring_create(uring *t, unsigned group_id, unsigned nbufs,
+						size_t buf_size);
+/* The address of buffer bid (NULL when bid is out of range); *size, when
+ * size is not NULL, receives the buffer's capacity. */
+URING_API void *uring_buf_ring_buffer(const uring_buf_ring *br, unsigned bid, size_t *size);
+/* Hands buffer bid back to the kernel once its data has been used; each id
+ * a completion delivered is recycled once.  0, or -EINVAL (bid out of range). */
+URING_API int uring_buf_ring_recycle(uring_buf_ring *br, unsigned bid);
+/* Unregisters and frees.  0, or -EBUSY while a multishot recv using it is
+ * active, -EINVAL if br is not t's.  uring_exit destroys the ones left. */
+URING_API int uring_buf_ring_destroy(uring *t, uring_buf_ring *br);
+
+/* The buffer id a completion carries, or -1 when it used no buffer. */
+static inline int uring_completion_buffer_id(const uring_completion *c)
+{
+	return (c->flags & URING_CQE_F_BUFFER) ? (int)(c->flags >> URING_CQE_BUFFER_SHIFT) : -1;
+}
+
+/*
+ * One job, one completion per accepted connection (result: the new fd,
+ * close-on-exec) with URING_CQE_F_MORE while it stays armed (5.19).  It
+ * ends with a completion without F_MORE: an error, or -ECANCELED after
+ * uring_cancel; that completion frees the job.
+ */
+URING_API uring_job uring_accept_multishot(uring *t, int fd, void *data);
+/*
+ * One job, one completion per chunk received into a buffer of br (6.0):
+ * result = bytes, uring_completion_buffer_id(c) = the buffer, F_MORE while
+ * armed.  Ends without F_MORE on 0 (peer closed), an error, or -ENOBUFS
+ * when br has no free buffer: recycle, then queue it again; no data is
+ * lost.  flags: MSG_* (MSG_WAITALL is refused with -EINVAL, as by the
+ * kernel).
+ */
+URING_API uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags,
+					 void *data);
+/*
+ * IORING_OP_SEND_ZC (6.0): the kernel sends from buf without copying it.
+ * Two completions: the result (bytes or -errno) with URING_CQE_F_MORE, then
+ * a notification with URING_CQE_F_NOTIF once the kernel no longer uses buf;
+ * buf must stay untouched until then.  The notification frees the job.
+ */
+URING_API uring_job uring_send_zc(uring *t, int fd, const void *buf, size_t len, int flags,
+				  void *data);
+
+/* ---- registered files (jobs use them through URING_FIXED_FILE) ---- */
+/* n fds (-1: an empty slot); the kernel keeps its own references, so the
+ * fds may be closed afterwards.  0, or -EBUSY (a table exists), -EINVAL
+ * (n 0 or > 2^20), -EFAULT, -EBADF, -EMFILE (over RLIMIT_NOFILE). */
+URING_API int uring_register_files(uring *t, const int *fds, unsigned n);
+/* Replaces slots offset .. offset+n-1 (-1 empties a slot).  The count
+ * updated, or -ENXIO (no table), -EINVAL (outside the table), -EBADF. */
+URING_API int uring_register_files_update(uring *t, unsigned offset, const int *fds, unsigned n);
+/* 0, or -ENXIO when no table is registered. */
+URING_API int uring_unregister_files(uring *t);
+
+/* ---- messages between rings ---- */
+/*
+ * IORING_OP_MSG_RING (5.18): posts a completion on target with result and
+ * the 63-bit message.  There, the completion's job is < 0 (bit 63 set by
+ * the library, never a job id), its value is uring_message_value(job), and
+ * data is NULL: it is not a job and needs no collecting beyond being read.
+ * This job completes on t with 0, or -EOVERFLOW when target's CQ is full.
+ * -EINVAL: message >= 2^63, or no target.
+ */
+URING_API uring_job uring_msg_ring(uring *t, const uring *target, int32_t result,
+				   uint64_t message, void *data);
+static inline bool uring_job_is_message(uring_job job)
+{
+	return job < 0;
+}
+static inline uint64_t uring_message_value(uring_job job)
+{
+	return (uint64_t)job & (uint64_t)INT64_MAX;
+}
+
 /* END beyond-ocaml */
 
 #ifdef __cplusplus

@@ -247,6 +247,7 @@ int uring_exit(uring *t)
 		return -EINVAL;
 	if (t->heap.in_use > 0)
 		return -EBUSY;
+	uring__beyond_exit(t);   /* buffer rings, held memory: needs the fd open */
 	/* Teardown order: SQEs, rings, then the fd, as the kernel frees the
 	 * ring only when the last mapping and the last fd reference are gone. */
 	unmap_rings(t);

@@ -104,6 +104,10 @@ struct uring {
 	void *fixed_buf;             /* the registered buffer (buf_index 0) */
 	size_t fixed_len;
 	uint32_t files_registered;   /* entries in the registered file table */
+
+	/* Beyond the OCaml module: both released by uring_exit (hold.c). */
+	struct uring__hold *held;            /* send_msg control blocks, kept until their job ends */
+	struct uring_buf_ring *buf_rings;    /* provided-buffer rings not yet destroyed */
 };
 
 /* ---- ring.c ---- */
@@ -228,5 +232,11 @@ static inline uint64_t uring__ptr(const void *p)
  * limit, checked here so nothing is queued), -ENOMEM.
  */
 int uring__sketch_path(uring *t, const char *path, const char **out);
+
+/* ---- hold.c, buf_ring.c: state of the beyond-OCaml features ---- */
+/* Called by uring_exit once no job is active: frees held memory and the
+ * buffer rings the caller did not destroy. */
+void uring__beyond_exit(uring *t);
+void uring__buf_rings_release(uring *t);
 
 #endif

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Provided-buffer rings (IORING_REGISTER_PBUF_RING, 5.19): an array of
+ * struct io_uring_buf that we fill and the kernel consumes, one buffer per
+ * receive.  We own the tail (a 16-bit word overlaying entry 0's resv); the
+ * kernel keeps the head privately.  Unlike liburing's setup_buf_ring, the
+ * buffers themselves are allocated here too, and every one is handed to
+ * the kernel at creation, so a ring is usable as soon as it exists.
+ */
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "buf_ring.h"
+
+#define BUF_RING_MAX_ENTRIES 32768u       /* what a 16-bit tail can tell apart */
+#define BUF_RING_MAX_BYTES   ((size_t)1 << 30)
+
+static uint16_t *tail_word(struct uring_buf_ring *br)
+{
+	return (uint16_t *)((uint8_t *)br->ring + URING__BUF_RING_TAIL_OFFSET);
+}
+
+/*
+ * Fills the entry at our tail with buffer bid and publishes it.  Only addr,
+ * len and bid are written: entry 0's resv is the tail itself.  The release
+ * store pairs with the smp_load_acquire of the tail in the kernel's
+ * io_ring_buffer_select (io_uring/kbuf.c): once it sees the new tail, it
+ * sees the entry's fields (liburing #1039 was this store made plain).
+ */
+static void publish(struct uring_buf_ring *br, unsigned bid)
+{
+	struct uring__buf *b = &br->ring[br->tail & (br->nbufs - 1)];
+	b->addr = uring__ptr(br->bufs + (size_t)bid * br->buf_size);
+	b->len = (uint32_t)br->buf_size;
+	b->bid = (uint16_t)bid;
+	br->tail++;
+	uring__store_release16(tail_word(br), br->tail);
+}
+
+static int create_check(unsigned group_id, unsigned nbufs, size_t buf_size)
+{
+	if (group_id > UINT16_MAX)
+		return -EINVAL;
+	if (nbufs == 0 || nbufs > BUF_RING_MAX_ENTRIES || (nbufs & (nbufs - 1)))
+		return -EINVAL;
+	if (buf_size == 0 || buf_size > BUF_RING_MAX_BYTES / nbufs)
+		return -EINVAL;
+	return 0;
+}
+
+static void *map_anon(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void br_free(struct uring_buf_ring *br)
+{
+	if (br->ring)
+		munmap(br->ring, br->ring_bytes);
+	if (br->bufs)
+		munmap(br->bufs, br->bufs_bytes);
+	uring__hold_clear(&br->jobs);
+	free(br);
+}
+
+/* The ring's memory must be page-aligned (the kernel pins it and checks),
+ * and the buffers get their own mapping so a large pool is not malloc's. */
+static int br_map(struct uring_buf_ring *br)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	br->ring_bytes = ((size_t)br->nbufs * sizeof(struct uring__buf) + page - 1) & ~(page - 1);
+	br->bufs_bytes = (size_t)br->nbufs * br->buf_size;
+	br->ring = map_anon(br->ring_bytes);
+	br->bufs = map_anon(br->bufs_bytes);
+	if (!br->ring || !br->bufs)
+		return -ENOMEM;
+	/* The kernel keeps the ring pages pinned: a forked child writing to
+	 * its copy-on-write view must not be able to split them from us. */
+	madvise(br->ring, br->ring_bytes, MADV_DONTFORK);
+	return 0;
+}
+
+static int br_register(uring *t, struct uring_buf_ring *br)
+{
+	struct uring__buf_reg reg = {
+		.ring_addr = uring__ptr(br->ring),
+		.ring_entries = br->nbufs,
+		.bgid = br->group,
+	};
+	int ret = uring__register(t, IORING_REGISTER_PBUF_RING, &reg, 1);
+	return ret < 0 ? ret : 0;
+}
+
+uring_buf_ring *uring_buf_ring_create(uring *t, unsigned group_id, unsigned nbufs, size_t buf_size)
+{
+	int ret = t ? create_check(group_id, nbufs, buf_size) : -EINVAL;
+	if (ret < 0) {
+		errno = -ret;
+		return NULL;
+	}
+	struct uring_buf_ring *br = calloc(1, sizeof(*br));
+	if (!br) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	br->ring_owner = t;
+	br->nbufs = nbufs;
+	br->buf_size = buf_size;
+	br->group = (uint16_t)group_id;
+	ret = br_map(br);
+	if (ret == 0)
+		ret = br_register(t, br);
+	if (ret < 0) {
+		br_free(br);
+		errno = -ret;
+		return NULL;
+	}
+	for (unsigned bid = 0; bid < nbufs; bid++)
+		publish(br, bid);
+	br->next = t->buf_rings;
+	t->buf_rings = br;
+	return br;
+}
+
+void *uring_buf_ring_buffer(const uring_buf_ring *br, unsigned bid, size_t *size)
+{
+	if (!br || bid >= br->nbufs)
+		return NULL;
+	if (size)
+		*size = br->buf_size;
+	return br->bufs + (size_t)bid * br->buf_size;
+}
+
+int uring_buf_ring_recycle(uring_buf_ring *br, unsigned bid)
+{
+	if (!br || bid >= br->nbufs)
+		return -EINVAL;
+	publish(br, bid);
+	return 0;
+}
+
+static void unlink_br(uring *t, struct uring_buf_ring *br)
+{
+	for (struct uring_buf_ring **p = &t->buf_rings; *p; p = &(*p)->next) {
+		if (*p == br) {
+			*p = br->next;
+			return;
+		}
+	}
+}
+
+/*
+ * Refused while a multishot recv that selects from br is live: the kernel
+ * copies received data into a buffer it has selected, possibly from an
+ * io-wq worker, and freed buffers would take that write.
+ */
+int uring_buf_ring_destroy(uring *t, uring_buf_ring *br)
+{
+	if (!t || !br || br->ring_owner != t)
+		return -EINVAL;
+	if (uring__hold_prune(t, &br->jobs) > 0)
+		return -EBUSY;
+	struct uring__buf_reg reg = { .bgid = br->group };
+	int ret = uring__register(t, IORING_UNREGISTER_PBUF_RING, &reg, 1);
+	if (ret < 0)
+		return ret;
+	unlink_br(t, br);
+	br_free(br);
+	return 0;
+}
+
+/* From uring_exit, with no job active: the ring's fd is still open, so
+ * each is unregistered before its memory goes. */
+void uring__buf_rings_release(uring *t)
+{
+	while (t->buf_rings) {
+		struct uring_buf_ring *br = t->buf_rings;
+		struct uring__buf_reg reg = { .bgid = br->group };
+		uring__register(t, IORING_UNREGISTER_PBUF_RING, &reg, 1);
+		t->buf_rings = br->next;
+		br_free(br);
+	}
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * SQE flags on a queued job (link, hard link, drain, async, fixed file) and
+ * the link timeout that bounds a linked job.  Flags are set on the job
+ * after the op call, rather than passed to every op, so that all op
+ * signatures stay OCaml's; that works only while the SQE is still ours,
+ * i.e. not yet published to the kernel by a submit.
+ */
+#include "ring.h"
+
+#define SETTABLE_FLAGS (IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
+			IOSQE_IO_HARDLINK | IOSQE_ASYNC)
+
+_Static_assert(URING_FIXED_FILE == IOSQE_FIXED_FILE, "public SQE flags are the kernel's");
+_Static_assert(URING_DRAIN == IOSQE_IO_DRAIN, "public SQE flags are the kernel's");
+_Static_assert(URING_LINK == IOSQE_IO_LINK, "public SQE flags are the kernel's");
+_Static_assert(URING_HARDLINK == IOSQE_IO_HARDLINK, "public SQE flags are the kernel's");
+_Static_assert(URING_ASYNC == IOSQE_ASYNC, "public SQE flags are the kernel's");
+
+/* An SQE at position pos is still ours iff pos lies in [sqe_head,
+ * sqe_tail): sqe_head is the tail last published (sq_flush).  Unsigned
+ * differences keep this exact across the 2^32 wrap of the positions. */
+static int unpublished(const uring *t, uint32_t pos)
+{
+	return pos - t->sq.sqe_head < t->sq.sqe_tail - t->sq.sqe_head;
+}
+
+static struct uring__sqe *sqe_at(uring *t, uint32_t pos)
+{
+	return &t->sq.sqes[(pos & t->sq.mask) << t->sq.shift];
+}
+
+int uring_job_set_flags(uring *t, uring_job job, unsigned flags)
+{
+	if (!t)
+		return -EINVAL;
+	struct uring__slot *slot = uring__heap_lookup(&t->heap, job);
+	if (!slot)
+		return -ENOENT;
+	if (!unpublished(t, slot->sqe_pos))
+		return -EALREADY;
+	if (flags & ~SETTABLE_FLAGS)
+		return -EINVAL;
+	struct uring__sqe *sqe = sqe_at(t, slot->sqe_pos);
+	/* A job 2^32 SQEs old (a long multishot) can fall in the window
+	 * again; its position then holds another job's SQE. */
+	if (sqe->user_data != (uint64_t)job)
+		return -EALREADY;
+	/* Checked here so the mistake is an error now, not an -EBADF
+	 * completion that also breaks the job's link chain. */
+	if ((flags & IOSQE_FIXED_FILE) && (sqe->fd < 0 || (uint32_t)sqe->fd >= t->files_registered))
+		return -EBADF;
+	sqe->flags = (uint8_t)((sqe->flags & ~SETTABLE_FLAGS) | flags);
+	return 0;
+}
+
+/*
+ * IORING_OP_LINK_TIMEOUT (5.5).  The kernel attaches it to the SQE just
+ * before it in the same submission, which must carry IOSQE_IO_LINK or
+ * HARDLINK; anything else completes with -EINVAL, and a link timeout whose
+ * target was already submitted has nothing to attach to.  Both are refused
+ * here instead, with nothing queued.  Relative, CLOCK_MONOTONIC: the
+ * timespec is normalised and copied to the sketch (the kernel reads it at
+ * prep).
+ */
+uring_job uring_link_timeout(uring *t, uint64_t ns, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	uint32_t prev = t->sq.sqe_tail - 1;
+	if (!unpublished(t, prev) ||
+	    !(sqe_at(t, prev)->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)))
+		return -EINVAL;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	struct uring__kernel_timespec *ts = uring__sketch_alloc(t, sizeof(*ts), _Alignof(struct uring__kernel_timespec));
+	if (!ts)
+		return -ENOMEM;
+	ts->tv_sec = (int64_t)(ns / 1000000000u);
+	ts->tv_nsec = (int64_t)(ns % 1000000000u);
+	sqe->opcode = IORING_OP_LINK_TIMEOUT;
+	sqe->fd = -1;
+	sqe->addr = uring__ptr(ts);
+	sqe->len = 1;
+	return uring__sqe_commit(t, sqe, data);
+}

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Socket ops: socket, bind, listen, connect, accept, shutdown, send, recv,
+ * and their multishot and zero-copy forms.  Each sets the fields its
+ * kernel prep function reads and nothing else (the SQE arrives zeroed);
+ * addresses the kernel copies at prep (bind, connect) go to the sketch.
+ */
+#include <limits.h>
+#include <sys/socket.h>
+
+#include "buf_ring.h"
+#include "ring.h"
+
+/* The kernel's io_sr_msg.len is an int: a longer length would arrive
+ * negative and fail at completion, so it is refused before queueing. */
+#define NET_LEN_MAX ((size_t)INT_MAX)
+
+static int len_check(const void *buf, size_t len)
+{
+	if (len > NET_LEN_MAX)
+		return -EINVAL;
+	if (!buf && len)
+		return -EFAULT;
+	return 0;
+}
+
+static int addr_check(const struct sockaddr *addr, socklen_t len)
+{
+	if (!addr)
+		return -EFAULT;
+	/* move_addr_to_kernel's own limits: 0 .. sizeof(sockaddr_storage). */
+	if (len == 0 || len > sizeof(struct sockaddr_storage))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * IORING_OP_SOCKET (5.19) as socket(2), except that SOCK_CLOEXEC is always
+ * added: every fd the library creates is close-on-exec (OCaml's default).
+ * Type flags other than SOCK_NONBLOCK are refused here, as by the kernel.
+ */
+uring_job uring_socket(uring *t, int domain, int type, int protocol, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int flags = type & ~0xf;   /* SOCK_TYPE_MASK */
+	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return -EINVAL;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	sqe->opcode = IORING_OP_SOCKET;
+	sqe->fd = domain;
+	sqe->off = (uint64_t)(uint32_t)(type | SOCK_CLOEXEC);
+	sqe->len = (uint32_t)protocol;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* bind and connect: the kernel copies the address at prep (move_addr_to_
+ * kernel), so the sketch copy outlives every read of it. */
+static uring_job addr_queue(uring *t, uint8_t opcode, int fd, const struct sockaddr *addr,
+			    socklen_t len, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = addr_check(addr, len);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	void *copy = uring__sketch_alloc(t, len, _Alignof(struct sockaddr_storage));
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, addr, len);
+	sqe->opcode = opcode;
+	sqe->fd = fd;
+	sqe->addr = uring__ptr(copy);
+	sqe->off = len;   /* addr2: the length itself, not a pointer */
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* IORING_OP_BIND (6.11): older kernels complete it with -EINVAL. */
+uring_job uring_bind(uring *t, int fd, const struct sockaddr *addr, socklen_t len, void *data)
+{
+	return addr_queue(t, IORING_OP_BIND, fd, addr, len, data);
+}
+
+/* IORING_OP_CONNECT (5.5).  On a non-blocking socket the kernel answers
+ * -EINPROGRESS as connect(2) does; on a blocking one it waits. */
+uring_job uring_connect(uring *t, int fd, const struct sockaddr *addr, socklen_t len, void *data)
+{
+	return addr_queue(t, IORING_OP_CONNECT, fd, addr, len, data);
+}
+
+/* IORING_OP_LISTEN (6.11).  A negative backlog means "the maximum", as in
+ * listen(2): the kernel clamps it to somaxconn. */
+uring_job uring_listen(uring *t, int fd, int backlog, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	sqe->opcode = IORING_OP_LISTEN;
+	sqe->fd = fd;
+	sqe->len = (uint32_t)backlog;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+static struct uring__sqe *accept_sqe(uring *t, int fd)
+{
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return NULL;
+	sqe->opcode = IORING_OP_ACCEPT;
+	sqe->fd = fd;
+	sqe->accept_flags = SOCK_CLOEXEC;
+	return sqe;
+}
+
+/*
+ * IORING_OP_ACCEPT (5.5), as OCaml's Uring.accept: SOCK_CLOEXEC always, and
+ * peer->len set to the whole storage before queueing; the kernel writes the
+ * address and its length into *peer when the connection is accepted, which
+ * is why peer must live until the completion.
+ */
+uring_job uring_accept(uring *t, int fd, uring_sockaddr *peer, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	struct uring__sqe *sqe = accept_sqe(t, fd);
+	if (!sqe)
+		return 0;
+	if (peer) {
+		peer->len = sizeof(peer->addr);
+		sqe->addr = uring__ptr(&peer->addr);
+		sqe->off = uring__ptr(&peer->len);   /* addr2: where the length goes */
+	}
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/*
+ * Multishot accept (5.19).  No peer address: every connection would write
+ * into the same one before the caller could read it.  getpeername(2) on the
+ * new fd gives it.
+ */
+uring_job uring_accept_multishot(uring *t, int fd, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	struct uring__sqe *sqe = accept_sqe(t, fd);
+	if (!sqe)
+		return 0;
+	sqe->ioprio = IORING_ACCEPT_MULTISHOT;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* IORING_OP_SHUTDOWN (5.11); `how` is checked here so nothing is queued. */
+uring_job uring_shutdown(uring *t, int fd, int how, void *data)
+{
+	if (!t || (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR))
+		return -EINVAL;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	sqe->opcode = IORING_OP_SHUTDOWN;
+	sqe->fd = fd;
+	sqe->len = (uint32_t)how;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* send / recv / send_zc share the layout: buffer, length, MSG_* flags.
+ * The kernel always adds MSG_NOSIGNAL to sends: a closed peer is -EPIPE,
+ * never SIGPIPE. */
+static uring_job sr_queue(uring *t, uint8_t opcode, int fd, const void *buf, size_t len,
+			  int flags, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = len_check(buf, len);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	sqe->opcode = opcode;
+	sqe->fd = fd;
+	sqe->addr = uring__ptr(buf);
+	sqe->len = (uint32_t)len;
+	sqe->msg_flags = (uint32_t)flags;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* IORING_OP_SEND (5.6) as send(2). */
+uring_job uring_send(uring *t, int fd, const void *buf, size_t len, int flags, void *data)
+{
+	return sr_queue(t, IORING_OP_SEND, fd, buf, len, flags, data);
+}
+
+/* IORING_OP_RECV (5.6) as recv(2). */
+uring_job uring_recv(uring *t, int fd, void *buf, size_t len, int flags, void *data)
+{
+	return sr_queue(t, IORING_OP_RECV, fd, buf, len, flags, data);
+}
+
+/* IORING_OP_SEND_ZC (6.0).  The job is freed by the notification (the
+ * completion without F_MORE), so the caller learns from the job itself
+ * when buf is free again. */
+uring_job uring_send_zc(uring *t, int fd, const void *buf, size_t len, int flags, void *data)
+{
+	return sr_queue(t, IORING_OP_SEND_ZC, fd, buf, len, flags, data);
+}
+
+/*
+ * Multishot recv (6.0): IORING_OP_RECV with IORING_RECV_MULTISHOT, buffer
+ * selection from br's group and len 0 (the kernel requires both, and takes
+ * each buffer's own length).  MSG_WAITALL is refused here as the kernel
+ * would.  The job is recorded on br so that br cannot be destroyed while
+ * the kernel may still write into its buffers.
+ */
+uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags, void *data)
+{
+	if (!t || !br || br->ring_owner != t || (flags & MSG_WAITALL))
+		return -EINVAL;
+	int ret = uring__hold_reserve(t, &br->jobs);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return 0;
+	sqe->opcode = IORING_OP_RECV;
+	sqe->fd = fd;
+	sqe->ioprio = IORING_RECV_MULTISHOT;
+	sqe->flags = IOSQE_BUFFER_SELECT;
+	sqe->buf_group = br->group;
+	sqe->msg_flags = (uint32_t)flags;
+	uring_job job = uring__sqe_commit(t, sqe, data);
+	if (job > 0)
+		uring__hold_push(&br->jobs, job, NULL);
+	return job;
+}
