@@ -45,7 +45,8 @@ struct send_ctx {
 
 static uring_buf_ring *br;
 static struct send_ctx *sends;
-static unsigned buf_size = 16384, nbufs = 4096;
+static unsigned buf_size = 32768, nbufs = 512;
+static unsigned sq_depth = 1024, cq_depth = 8192;
 static uint64_t bytes_echoed, n_wait, n_reap, n_cqe, n_enobufs;
 static enum kind accept_tag = K_ACCEPT;
 
@@ -169,15 +170,17 @@ int main(int argc, char **argv)
 {
 	int port = 7000, count_sc = 0, opt;
 	long msg_len = 0;
-	while ((opt = getopt(argc, argv, "p:l:Sb:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:l:Sb:n:q:c:")) != -1) {
 		switch (opt) {
 		case 'p': port = (int)bench_arg_long(optarg, "port"); break;
 		case 'l': msg_len = bench_arg_long(optarg, "len"); break;
 		case 'S': count_sc = 1; break;
 		case 'b': buf_size = (unsigned)bench_arg_long(optarg, "buf_size"); break;
 		case 'n': nbufs = (unsigned)bench_arg_long(optarg, "nbufs"); break;
+		case 'q': sq_depth = (unsigned)bench_arg_long(optarg, "sq depth"); break;
+		case 'c': cq_depth = (unsigned)bench_arg_long(optarg, "cq depth"); break;
 		default:
-			fprintf(stderr, "usage: %s [-p port] [-l len] [-S] [-b buf_size] [-n nbufs]\n",
+			fprintf(stderr, "usage: %s [-p port] [-l len] [-S] [-b buf_size] [-n nbufs] [-q sq] [-c cq]\n",
 				argv[0]);
 			return 2;
 		}
@@ -188,7 +191,7 @@ int main(int argc, char **argv)
 		bench_sc_open();
 
 	int lfd = tuned_listen(port);
-	tuned_ring(4096, 32768);
+	tuned_ring(sq_depth, cq_depth);
 	tuned_files();
 	br = uring_buf_ring_create(ring, 0, nbufs, buf_size);
 	sends = calloc(nbufs, sizeof(*sends));

@@ -144,9 +144,9 @@ int main(int argc, char **argv)
 		bench_sc_open();
 
 	int lfd = tuned_listen(port);
-	tuned_ring(4096, 32768);
+	tuned_ring(1024, 8192);
 	tuned_files();
-	br = uring_buf_ring_create(ring, 0, 2048, 4096);
+	br = uring_buf_ring_create(ring, 0, 512, 4096);
 	if (!br) {
 		perror("uring_buf_ring_create");
 		return 1;
