@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: ISC */
+/* SQE flags on queued jobs (link, hard link, drain, async) and link timeouts. */
+#include "net_helpers.h"
+
+static void linked_write_then_read(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	char in[8] = { 0 };
+	/* Queued read first would block; linked, it starts after the write. */
+	uring_job w = uring_write(t, p[1], "linked", 6, -1, NULL);
+	assert_int_equal(uring_job_set_flags(t, w, URING_LINK), 0);
+	uring_job r = uring_read(t, p[0], in, sizeof(in), -1, NULL);
+	assert_int_equal(uring_submit(t), 2);
+	uring_completion c1 = wait_one(t), c2 = wait_one(t);
+	assert_int_equal(c1.job, w);               /* a chain completes in order */
+	assert_int_equal(c1.result, 6);
+	assert_int_equal(c2.job, r);
+	assert_int_equal(c2.result, 6);
+	assert_memory_equal(in, "linked", 6);
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+/* A failed link cancels the rest of the chain; a failed hard link does not;
+ * clearing the flags (0) unlinks. */
+static void link_and_hardlink_on_failure(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	const struct { unsigned flags; int next; } cases[] = {
+		{ URING_LINK, -ECANCELED },
+		{ URING_HARDLINK, 0 },
+		{ 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uring_job bad = uring_write(t, -1, "x", 1, -1, NULL);
+		assert_int_equal(uring_job_set_flags(t, bad, URING_LINK), 0);
+		assert_int_equal(uring_job_set_flags(t, bad, cases[i].flags), 0);
+		uring_job next = uring_noop(t, NULL);
+		uring_completion cb, cn;
+		run_two(t, bad, &cb, next, &cn);
+		assert_int_equal(cb.result, -EBADF);
+		assert_int_equal(cn.result, cases[i].next);
+	}
+	assert_int_equal(uring_active_ops(t), 0);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static void link_timeout_cancels_a_stuck_recv(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	int sp[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
+	char buf[8];
+	uring_job r = uring_recv(t, sp[1], buf, sizeof(buf), 0, NULL);
+	assert_int_equal(uring_job_set_flags(t, r, URING_LINK), 0);
+	uring_job lt = uring_link_timeout(t, 30 * 1000000u, NULL);
+	assert_true(lt > 0);
+	uint64_t start = now_ns(CLOCK_MONOTONIC);
+	uring_completion cr, ct;
+	run_two(t, r, &cr, lt, &ct);
+	assert_true(now_ns(CLOCK_MONOTONIC) - start >= 25 * 1000000u);
+	assert_int_equal(cr.result, -ECANCELED);
+	assert_int_equal(ct.result, -ETIME);
+
+	/* The job finishing first cancels the timeout instead. */
+	uring_job n = uring_noop(t, NULL);
+	assert_int_equal(uring_job_set_flags(t, n, URING_LINK), 0);
+	lt = uring_link_timeout(t, 10ull * 1000000000u, NULL);
+	uring_completion cn;
+	run_two(t, n, &cn, lt, &ct);
+	assert_int_equal(cn.result, 0);
+	assert_int_equal(ct.result, -ECANCELED);
+	assert_int_equal(uring_active_ops(t), 0);
+	close(sp[0]);
+	close(sp[1]);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static void link_timeout_needs_a_linked_job_just_before(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	assert_int_equal(uring_link_timeout(NULL, 1, NULL), -EINVAL);
+	assert_int_equal(uring_link_timeout(t, 1, NULL), -EINVAL);     /* nothing queued */
+	uring_job n = uring_noop(t, NULL);
+	assert_int_equal(uring_link_timeout(t, 1, NULL), -EINVAL);     /* not linked */
+	assert_int_equal(uring_job_set_flags(t, n, URING_DRAIN), 0);
+	assert_int_equal(uring_link_timeout(t, 1, NULL), -EINVAL);
+	assert_int_equal(uring_job_set_flags(t, n, URING_LINK), 0);
+	assert_int_equal(uring_submit(t), 1);
+	assert_int_equal(uring_link_timeout(t, 1, NULL), -EINVAL);     /* already submitted */
+	assert_int_equal(uring_sqe_ready(t), 0);
+	assert_int_equal(wait_one(t).result, 0);
+	assert_int_equal(uring_active_ops(t), 0);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static void set_flags_errors(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	uring_job n = uring_noop(t, NULL);
+	assert_int_equal(uring_job_set_flags(NULL, n, 0), -EINVAL);
+	assert_int_equal(uring_job_set_flags(t, n, 1u << 5), -EINVAL);   /* BUFFER_SELECT */
+	assert_int_equal(uring_job_set_flags(t, n, 1u << 6), -EINVAL);   /* CQE_SKIP_SUCCESS */
+	assert_int_equal(uring_job_set_flags(t, n, URING_FIXED_FILE), -EBADF);   /* no table */
+	assert_int_equal(uring_job_set_flags(t, n, URING_ASYNC | URING_DRAIN), 0);
+	assert_int_equal(uring_job_set_flags(t, 12345, 0), -ENOENT);
+	assert_int_equal(uring_job_set_flags(t, -1, 0), -ENOENT);
+	assert_int_equal(uring_submit(t), 1);
+	assert_int_equal(uring_job_set_flags(t, n, URING_LINK), -EALREADY);
+	assert_int_equal(wait_one(t).result, 0);
+	assert_int_equal(uring_job_set_flags(t, n, URING_LINK), -ENOENT);   /* stale */
+	/* The slot's next job has another id; the stale one stays stale. */
+	uring_job m = uring_noop(t, NULL);
+	assert_true(m != n);
+	assert_int_equal(uring_job_set_flags(t, n, 0), -ENOENT);
+	assert_int_equal(uring_job_set_flags(t, m, 0), 0);
+	assert_int_equal(run_one(t, m).result, 0);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+/* A drained job waits for every job queued before it. */
+static void drain_waits_for_earlier_jobs(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	int sp[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
+	char buf[8];
+	uring_job r = uring_recv(t, sp[1], buf, sizeof(buf), 0, NULL);
+	assert_int_equal(uring_submit(t), 1);
+	uring_job d = uring_noop(t, NULL);
+	assert_int_equal(uring_job_set_flags(t, d, URING_DRAIN), 0);
+	uring_completion c;
+	assert_int_equal(uring_wait_timeout(t, 30 * 1000000u, &c), 0);   /* held back */
+	assert_int_equal(send(sp[0], "go", 2, 0), 2);
+	c = wait_one(t);
+	assert_int_equal(c.job, r);
+	assert_int_equal(c.result, 2);
+	c = wait_one(t);
+	assert_int_equal(c.job, d);
+	assert_int_equal(c.result, 0);
+
+	/* ASYNC: the same op, from a kernel worker. */
+	uring_job a = uring_recv(t, sp[1], buf, sizeof(buf), 0, NULL);
+	assert_int_equal(uring_job_set_flags(t, a, URING_ASYNC), 0);
+	assert_int_equal(send(sp[0], "w", 1, 0), 1);
+	assert_int_equal(run_one(t, a).result, 1);
+	close(sp[0]);
+	close(sp[1]);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(linked_write_then_read),
+		cmocka_unit_test(link_and_hardlink_on_failure),
+		cmocka_unit_test(link_timeout_cancels_a_stuck_recv),
+		cmocka_unit_test(link_timeout_needs_a_linked_job_just_before),
+		cmocka_unit_test(set_flags_errors),
+		cmocka_unit_test(drain_waits_for_earlier_jobs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
