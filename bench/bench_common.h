@@ -52,6 +52,18 @@ static inline void bench_cpu_us(int who, uint64_t *user_us, uint64_t *sys_us)
 	*sys_us = bench_tv_us(ru.ru_stime);
 }
 
+/* " user_us=.. sys_us=.. vcsw=.. ivcsw=..": CPU time, and how often the
+ * process blocked (voluntary switches: each one a wake-up to pay for by
+ * whoever wakes it) or was preempted. */
+static inline void bench_print_rusage(FILE *out)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(out, " user_us=%llu sys_us=%llu vcsw=%ld ivcsw=%ld",
+		(unsigned long long)bench_tv_us(ru.ru_utime),
+		(unsigned long long)bench_tv_us(ru.ru_stime), ru.ru_nvcsw, ru.ru_nivcsw);
+}
+
 /* Set by SIGTERM / SIGINT.  No SA_RESTART: a blocking wait returns EINTR. */
 static volatile sig_atomic_t bench_stop;
 

@@ -12,7 +12,7 @@
  *
  * Runs until SIGTERM / SIGINT, then prints one line:
  *
- *   server=curing_plain bytes=B rt=R user_us=U sys_us=S waits=.. reaps=.. sc_...=..
+ *   server=curing_plain bytes=B rt=R waits=.. reaps=.. user_us=U sys_us=S vcsw=.. ivcsw=.. sc_...=..
  *
  * waits / reaps count this program's library calls (a wait that finds a
  * completion already there and nothing to submit makes no syscall); the
@@ -158,13 +158,11 @@ int main(int argc, char **argv)
 			on_completion(&cs[k], lfd);
 	}
 
-	uint64_t user_us, sys_us;
-	bench_cpu_us(RUSAGE_SELF, &user_us, &sys_us);
-	printf("server=curing_plain bytes=%llu rt=%llu user_us=%llu sys_us=%llu waits=%llu reaps=%llu",
+	printf("server=curing_plain bytes=%llu rt=%llu waits=%llu reaps=%llu",
 	       (unsigned long long)bytes_echoed,
 	       (unsigned long long)(msg_len ? bytes_echoed / (uint64_t)msg_len : 0),
-	       (unsigned long long)user_us, (unsigned long long)sys_us,
 	       (unsigned long long)n_wait, (unsigned long long)n_reap);
+	bench_print_rusage(stdout);
 	bench_sc_print(stdout);
 	printf("\n");
 	/* Jobs are still in flight (accept, recvs): the process exit ends them. */

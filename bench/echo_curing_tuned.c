@@ -17,7 +17,7 @@
  *
  * Runs until SIGTERM / SIGINT, then prints one line:
  *
- *   server=curing_tuned bytes=B rt=R user_us=U sys_us=S waits=.. reaps=.. completions=.. enobufs=.. sc_...=..
+ *   server=curing_tuned bytes=B rt=R waits=.. reaps=.. completions=.. enobufs=.. user_us=U sys_us=S vcsw=.. ivcsw=.. sc_...=..
  */
 #include "tuned_common.h"
 
@@ -170,7 +170,7 @@ int main(int argc, char **argv)
 {
 	int port = 7000, count_sc = 0, opt;
 	long msg_len = 0;
-	while ((opt = getopt(argc, argv, "p:l:Sb:n:q:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:l:Sb:n:q:c:T:F")) != -1) {
 		switch (opt) {
 		case 'p': port = (int)bench_arg_long(optarg, "port"); break;
 		case 'l': msg_len = bench_arg_long(optarg, "len"); break;
@@ -179,8 +179,10 @@ int main(int argc, char **argv)
 		case 'n': nbufs = (unsigned)bench_arg_long(optarg, "nbufs"); break;
 		case 'q': sq_depth = (unsigned)bench_arg_long(optarg, "sq depth"); break;
 		case 'c': cq_depth = (unsigned)bench_arg_long(optarg, "cq depth"); break;
+		case 'T': tuned_setup_flags = (uint32_t)bench_arg_long(optarg, "setup flags"); break;
+		case 'F': tuned_no_files = 1; break;
 		default:
-			fprintf(stderr, "usage: %s [-p port] [-l len] [-S] [-b buf_size] [-n nbufs] [-q sq] [-c cq]\n",
+			fprintf(stderr, "usage: %s [-p port] [-l len] [-S] [-b buf_size] [-n nbufs] [-q sq] [-c cq] [-T setup_flags] [-F]\n",
 				argv[0]);
 			return 2;
 		}
@@ -223,15 +225,13 @@ int main(int argc, char **argv)
 		}
 	}
 
-	uint64_t user_us, sys_us;
-	bench_cpu_us(RUSAGE_SELF, &user_us, &sys_us);
-	printf("server=curing_tuned bytes=%llu rt=%llu user_us=%llu sys_us=%llu waits=%llu reaps=%llu "
+	printf("server=curing_tuned bytes=%llu rt=%llu waits=%llu reaps=%llu "
 	       "completions=%llu enobufs=%llu fixed_files=%d",
 	       (unsigned long long)bytes_echoed,
 	       (unsigned long long)(msg_len ? bytes_echoed / (uint64_t)msg_len : 0),
-	       (unsigned long long)user_us, (unsigned long long)sys_us,
 	       (unsigned long long)n_wait, (unsigned long long)n_reap,
 	       (unsigned long long)n_cqe, (unsigned long long)n_enobufs, use_fixed);
+	bench_print_rusage(stdout);
 	bench_sc_print(stdout);
 	printf("\n");
 	/* Jobs are still armed (accept, recvs): the process exit ends them. */

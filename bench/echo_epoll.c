@@ -9,7 +9,7 @@
  * round trips in the report; -S opens the kernel syscall counters
  * (bench_common.h).  Runs until SIGTERM / SIGINT, then prints one line:
  *
- *   server=epoll bytes=B rt=R user_us=U sys_us=S epoll_wait=.. read=.. write=.. sc_...=..
+ *   server=epoll bytes=B rt=R epoll_wait=.. read=.. write=.. user_us=U sys_us=S vcsw=.. ivcsw=.. sc_...=..
  *
  * The epoll_wait / read / write / accept / epoll_ctl figures are this
  * program's own counts of the calls it made.
@@ -181,16 +181,14 @@ int main(int argc, char **argv)
 		}
 	}
 
-	uint64_t user_us, sys_us;
-	bench_cpu_us(RUSAGE_SELF, &user_us, &sys_us);
-	printf("server=epoll bytes=%llu rt=%llu user_us=%llu sys_us=%llu epoll_wait=%llu read=%llu "
+	printf("server=epoll bytes=%llu rt=%llu epoll_wait=%llu read=%llu "
 	       "write=%llu accept=%llu epoll_ctl=%llu close=%llu",
 	       (unsigned long long)bytes_echoed,
 	       (unsigned long long)(msg_len ? bytes_echoed / (uint64_t)msg_len : 0),
-	       (unsigned long long)user_us, (unsigned long long)sys_us,
 	       (unsigned long long)n_epoll_wait, (unsigned long long)n_read,
 	       (unsigned long long)n_write, (unsigned long long)n_accept,
 	       (unsigned long long)n_epoll_ctl, (unsigned long long)n_close);
+	bench_print_rusage(stdout);
 	bench_sc_print(stdout);
 	printf("\n");
 	return 0;

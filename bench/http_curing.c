@@ -11,7 +11,7 @@
  *
  * Runs until SIGTERM / SIGINT, then prints one line:
  *
- *   server=http_curing requests=R user_us=U sys_us=S waits=.. reaps=.. sc_...=..
+ *   server=http_curing requests=R waits=.. reaps=.. user_us=U sys_us=S vcsw=.. ivcsw=.. sc_...=..
  */
 #include "http_common.h"
 #include "tuned_common.h"
@@ -174,13 +174,12 @@ int main(int argc, char **argv)
 		}
 	}
 
-	uint64_t user_us, sys_us;
-	bench_cpu_us(RUSAGE_SELF, &user_us, &sys_us);
-	printf("server=http_curing requests=%llu user_us=%llu sys_us=%llu waits=%llu reaps=%llu "
+	printf("server=http_curing requests=%llu waits=%llu reaps=%llu "
 	       "enobufs=%llu fixed_files=%d",
-	       (unsigned long long)requests, (unsigned long long)user_us,
-	       (unsigned long long)sys_us, (unsigned long long)n_wait, (unsigned long long)n_reap,
+	       (unsigned long long)requests,
+	       (unsigned long long)n_wait, (unsigned long long)n_reap,
 	       (unsigned long long)n_enobufs, use_fixed);
+	bench_print_rusage(stdout);
 	bench_sc_print(stdout);
 	printf("\n");
 	return 0;

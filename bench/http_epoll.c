@@ -7,7 +7,7 @@
  *
  * Runs until SIGTERM / SIGINT, then prints one line:
  *
- *   server=http_epoll requests=R user_us=U sys_us=S epoll_wait=.. read=.. write=.. sc_...=..
+ *   server=http_epoll requests=R epoll_wait=.. read=.. write=.. user_us=U sys_us=S vcsw=.. ivcsw=.. sc_...=..
  */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -134,14 +134,13 @@ int main(int argc, char **argv)
 		}
 	}
 
-	uint64_t user_us, sys_us;
-	bench_cpu_us(RUSAGE_SELF, &user_us, &sys_us);
-	printf("server=http_epoll requests=%llu user_us=%llu sys_us=%llu epoll_wait=%llu read=%llu "
+	printf("server=http_epoll requests=%llu epoll_wait=%llu read=%llu "
 	       "write=%llu epoll_ctl=%llu",
-	       (unsigned long long)requests, (unsigned long long)user_us,
-	       (unsigned long long)sys_us, (unsigned long long)n_epoll_wait,
+	       (unsigned long long)requests,
+	       (unsigned long long)n_epoll_wait,
 	       (unsigned long long)n_read, (unsigned long long)n_write,
 	       (unsigned long long)n_epoll_ctl);
+	bench_print_rusage(stdout);
 	bench_sc_print(stdout);
 	printf("\n");
 	return 0;

@@ -13,6 +13,7 @@ bench_common.h), never from the timed runs.
 import argparse
 import csv
 import math
+import re
 import os
 import shutil
 import statistics
@@ -477,8 +478,8 @@ def main():
                 table = []
                 if line.strip():
                     doc.append(line)
-            elif line.strip() and not line.split(" ", 1)[0] in ("nop", "mem", "file", "read"):
-                doc.append(line)
+            elif line.strip() and not re.match(r"^\S+( \S+=\S*)+$", line):
+                doc.append(line)   # prose, not a machine-readable key=value line
         doc += table + [""]
 
     doc += ["## Targets\n"] + [t for t in targets if t] + [""]

@@ -201,7 +201,7 @@ env_vals() { printf '%s,%s,%s' "$KERNEL" "$CORES" "$(mitigations_compact)"; }
 
 # ---- echo ------------------------------------------------------------------
 
-ECHO_CSV_HEAD="rep,kind,server,conns,depth,len,secs,client_rt,rt_per_s,server_rt,server_user_us,server_sys_us,sc_total,sc_io_uring_enter,sc_epoll_wait,sc_read,sc_write,status,$ENV_COLS"
+ECHO_CSV_HEAD="rep,kind,server,conns,depth,len,secs,client_rt,rt_per_s,server_rt,server_user_us,server_sys_us,server_vcsw,sc_total,sc_io_uring_enter,sc_epoll_wait,sc_read,sc_write,status,$ENV_COLS"
 
 # echo_once REP KIND(time|count) SERVER N P L
 echo_once() {
@@ -218,9 +218,9 @@ echo_once() {
 	if [ "$status" != ok ]; then
 		log "echo $srv n=$n p=$p l=$l: $status: $(head -c 300 "$TMP/cli.err" "$TMP/srv.err" | tr '\n' ' ')"
 	fi
-	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' \
+	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' \
 		"$rep" "$kind" "$srv" "$n" "$p" "$l" "$(kv secs "$cl")" "$(kv rt "$cl")" "$(kv rt_per_s "$cl")" \
-		"$(kv rt "$sl")" "$(kv user_us "$sl")" "$(kv sys_us "$sl")" "$(kv sc_total "$sl")" \
+		"$(kv rt "$sl")" "$(kv user_us "$sl")" "$(kv sys_us "$sl")" "$(kv vcsw "$sl")" "$(kv sc_total "$sl")" \
 		"$(kv sc_io_uring_enter "$sl")" "$(kv sc_epoll_wait "$sl")" "$(kv sc_read "$sl")" \
 		"$(kv sc_write "$sl")" "$status" "$(env_vals)" >>"$OUT/echo.csv"
 }
@@ -270,7 +270,7 @@ run_echo() {
 
 # ---- http ------------------------------------------------------------------
 
-HTTP_CSV_HEAD="rep,server,conns,secs,requests_per_s,lat_p50_us,lat_p75_us,lat_p90_us,lat_p99_us,server_requests,server_user_us,server_sys_us,status,$ENV_COLS"
+HTTP_CSV_HEAD="rep,server,conns,secs,requests_per_s,lat_p50_us,lat_p75_us,lat_p90_us,lat_p99_us,server_requests,server_user_us,server_sys_us,server_vcsw,status,$ENV_COLS"
 
 # wrk prints "50%  123.45us": in microseconds
 wrk_pct() {
@@ -296,9 +296,10 @@ http_once() {
 	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
 	[ -z "$rps" ] && status=wrk_failed
 	[ "$status" != ok ] && log "http $srv c=$c: $status: $(tr '\n' ' ' <<<"$out" | head -c 300)"
-	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$rep" "$srv" "$c" "$HTTP_DUR" "$rps" \
+	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$rep" "$srv" "$c" "$HTTP_DUR" "$rps" \
 		"$(wrk_pct 50 "$out")" "$(wrk_pct 75 "$out")" "$(wrk_pct 90 "$out")" "$(wrk_pct 99 "$out")" \
-		"$(kv requests "$sl")" "$(kv user_us "$sl")" "$(kv sys_us "$sl")" "$status" "$(env_vals)" \
+		"$(kv requests "$sl")" "$(kv user_us "$sl")" "$(kv sys_us "$sl")" "$(kv vcsw "$sl")" "$status" \
+		"$(env_vals)" \
 		>>"$OUT/http.csv"
 }
 
@@ -369,7 +370,7 @@ run_micro() {
 		log "nop benchmark"
 		{
 			echo "### nop ($(date -u +%H:%M:%SZ))"
-			timeout 600 taskset -c "$SERVER_CPU" "$BIN/nop" "${qflag[@]}" 2>&1
+			timeout 600 "$BIN/nop" "${qflag[@]}" 2>&1
 		} >>"$OUT/micro.txt"
 	fi
 	# The file-read benchmark (and any other the others add) follow the same
@@ -382,7 +383,7 @@ run_micro() {
 		log "$(basename "$f") benchmark"
 		{
 			echo "### $(basename "$f") ($(date -u +%H:%M:%SZ))"
-			(cd "$TMP" && timeout 900 taskset -c "$SERVER_CPU" "$f" "${qflag[@]}" 2>&1)
+			(cd "$TMP" && timeout 1800 "$f" "${qflag[@]}" 2>&1)
 		} >>"$OUT/micro.txt"
 	done
 }

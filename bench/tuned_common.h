@@ -17,6 +17,10 @@
 #include "uring.h"
 
 static uring *ring;
+/* -T: the ring's setup flags (default SINGLE_ISSUER | DEFER_TASKRUN), -F: no
+ * registered files; both only to measure what each technique brings. */
+static uint32_t tuned_setup_flags = URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN;
+static int tuned_no_files;
 static int use_fixed;              /* the file table is registered */
 static unsigned file_slots;
 
@@ -36,8 +40,7 @@ static inline int tuned_listen(int port)
 
 static inline void tuned_ring(unsigned depth, unsigned cq_entries)
 {
-	uring_options o = { .setup_flags = URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN,
-			    .cq_entries = cq_entries };
+	uring_options o = { .setup_flags = tuned_setup_flags, .cq_entries = cq_entries };
 	ring = uring_create(depth, &o);
 	if (!ring && errno == EINVAL) {
 		/* before 6.1: cooperative task running is the nearest */
@@ -53,6 +56,8 @@ static inline void tuned_ring(unsigned depth, unsigned cq_entries)
 /* A sparse table as large as the fd limit allows (up to 65536 slots). */
 static inline void tuned_files(void)
 {
+	if (tuned_no_files)
+		return;
 	struct rlimit rl;
 	getrlimit(RLIMIT_NOFILE, &rl);
 	file_slots = rl.rlim_cur < 65536 ? (unsigned)rl.rlim_cur : 65536u;
