@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * echo-server: a TCP echo server on one curing ring.
+ *
+ *   echo-server [-f] [-b NBUFS] PORT      (PORT 0: an ephemeral port)
+ *
+ * Prints the port it listens on as its first line, echoes every byte back
+ * to its sender, and on SIGINT or SIGTERM shuts down gracefully: it stops
+ * accepting, cancels every receive, lets the sends in flight finish, closes
+ * everything and exits 0.  Its last lines report how often a receive ran
+ * out of buffers and how many fds it leaked.
+ *
+ * What it shows:
+ *  - SINGLE_ISSUER | DEFER_TASKRUN when the kernel has them (else defaults);
+ *  - one multishot accept job for every connection (-f: on a registered
+ *    listening socket, URING_FIXED_FILE);
+ *  - -b: the number of receive buffers (512; a few make receives starve);
+ *  - one multishot recv job per connection, into a provided-buffer ring:
+ *    each buffer goes straight to a send and back to the ring once the send
+ *    is done; a recv that runs out of buffers (-ENOBUFS) waits until a send
+ *    gives one back, then is armed again;
+ *  - signals as completions: SIGINT is read from a signalfd by the ring.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "uring.h"
+
+#define MAX_CONNS   4096
+#define BUF_SIZE    4096
+#define BUF_GROUP   0
+
+enum kind { K_ACCEPT, K_RECV, K_SEND, K_SIGNAL, K_CANCEL };
+
+struct conn {
+	enum kind kind;          /* K_RECV: the data of the conn's recv job */
+	int fd;
+	uring_job recv;          /* the armed multishot recv, or 0 */
+	unsigned sends;          /* sends in flight */
+	int closing;             /* no more receives: close once sends == 0 */
+	struct conn *next_starved;
+};
+
+struct send {
+	enum kind kind;          /* K_SEND */
+	struct conn *c;
+	unsigned bid;
+	size_t off, len;
+};
+
+static uring *ring;
+static uring_buf_ring *br;
+static struct conn *conns[MAX_CONNS];
+static struct conn *starved;     /* conns whose recv ended with -ENOBUFS */
+static int stopping;
+static unsigned long starvations;   /* receives ended by -ENOBUFS */
+static unsigned nbufs = 512;     /* -b: buffers in the ring, a power of two */
+static int lfd, fixed_listener;
+static uring_job accept_job;
+static enum kind accept_tag = K_ACCEPT, signal_tag = K_SIGNAL, cancel_tag = K_CANCEL;
+static struct signalfd_siginfo siginfo;
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "echo-server: %s: %s\n", what, strerror(err));
+	exit(1);
+}
+
+/* Queues with `expr` into `job`, submitting and retrying while the SQ is
+ * full (the op returns 0 and has queued nothing). */
+#define QUEUE(job, expr)                                                \
+	do {                                                            \
+		while (((job) = (expr)) == 0)                           \
+			uring_submit(ring);                             \
+		if ((job) < 0)                                          \
+			die(#expr, (int)-(job));                        \
+	} while (0)
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n - 1;   /* the DIR's own fd */
+}
+
+static void arm_accept(void)
+{
+	QUEUE(accept_job, uring_accept_multishot(ring, fixed_listener ? 0 : lfd, &accept_tag));
+	int ret = fixed_listener ? uring_job_set_flags(ring, accept_job, URING_FIXED_FILE) : 0;
+	if (ret < 0)
+		die("uring_job_set_flags", -ret);
+}
+
+static void arm_recv(struct conn *c)
+{
+	QUEUE(c->recv, uring_recv_multishot(ring, c->fd, br, 0, c));
+}
+
+static void conn_close(struct conn *c)
+{
+	close(c->fd);
+	conns[c->fd] = NULL;
+	free(c);
+}
+
+/* Done with a conn once it receives no more and sends nothing. */
+static void conn_maybe_close(struct conn *c)
+{
+	if (c->closing && c->recv == 0 && c->sends == 0)
+		conn_close(c);
+}
+
+static void queue_send(struct send *s)
+{
+	char *buf = uring_buf_ring_buffer(br, s->bid, NULL);
+	uring_job job;
+	QUEUE(job, uring_send(ring, s->c->fd, buf + s->off, s->len - s->off, 0, s));
+}
+
+/* A buffer is back in the ring: one starved recv can run again. */
+static void buffer_returned(unsigned bid)
+{
+	uring_buf_ring_recycle(br, bid);
+	struct conn *c = starved;
+	if (c && !stopping) {
+		starved = c->next_starved;
+		arm_recv(c);
+	}
+}
+
+/* Cancels a live job; one already finished (-ENOENT) needs nothing. */
+static void cancel(uring_job job)
+{
+	uring_job j;
+	while ((j = uring_cancel(ring, job, &cancel_tag)) == 0)
+		uring_submit(ring);
+	if (j < 0 && j != -ENOENT)
+		die("uring_cancel", (int)-j);
+}
+
+static void on_accept(const uring_completion *cqe)
+{
+	if (cqe->result >= 0) {
+		int fd = cqe->result;
+		struct conn *c = fd < MAX_CONNS && !stopping ? calloc(1, sizeof(*c)) : NULL;
+		if (!c) {
+			close(fd);
+		} else {
+			*c = (struct conn){ .kind = K_RECV, .fd = fd };
+			conns[fd] = c;
+			arm_recv(c);
+		}
+	} else if (cqe->result != -ECANCELED) {
+		fprintf(stderr, "echo-server: accept: %s\n", strerror(-cqe->result));
+	}
+	if (!(cqe->flags & URING_CQE_F_MORE) && !stopping)
+		arm_accept();   /* ended without being cancelled: take it up again */
+}
+
+static void on_recv(struct conn *c, const uring_completion *cqe)
+{
+	if (cqe->result > 0) {
+		struct send *s = malloc(sizeof(*s));
+		if (!s)
+			die("malloc", ENOMEM);
+		*s = (struct send){ K_SEND, c, (unsigned)uring_completion_buffer_id(cqe), 0,
+				    (size_t)cqe->result };
+		c->sends++;
+		queue_send(s);
+	}
+	if (cqe->flags & URING_CQE_F_MORE)
+		return;
+	c->recv = 0;
+	if (stopping || (cqe->result <= 0 && cqe->result != -ENOBUFS)) {
+		c->closing = 1;   /* peer closed (0), an error, or cancelled */
+		conn_maybe_close(c);
+	} else if (cqe->result == -ENOBUFS) {
+		starvations++;
+		c->next_starved = starved;
+		starved = c;
+	} else {
+		arm_recv(c);      /* ended with data: the kernel's choice, re-arm */
+	}
+}
+
+static void on_send(struct send *s, const uring_completion *cqe)
+{
+	struct conn *c = s->c;
+	if (cqe->result > 0 && s->off + (size_t)cqe->result < s->len) {
+		s->off += (size_t)cqe->result;   /* short send: the rest */
+		queue_send(s);
+		return;
+	}
+	if (cqe->result < 0 && c->recv) {
+		c->closing = 1;   /* the peer is gone: stop receiving too */
+		cancel(c->recv);
+	}
+	c->sends--;
+	unsigned bid = s->bid;
+	free(s);
+	buffer_returned(bid);
+	conn_maybe_close(c);
+}
+
+/* SIGINT: no new connections, no new receives; sends in flight finish. */
+static void start_stopping(void)
+{
+	stopping = 1;
+	cancel(accept_job);
+	for (struct conn *c = starved, *next; c; c = next) {
+		next = c->next_starved;
+		c->closing = 1;
+		conn_maybe_close(c);
+	}
+	starved = NULL;
+	for (int fd = 0; fd < MAX_CONNS; fd++)
+		if (conns[fd] && conns[fd]->recv)
+			cancel(conns[fd]->recv);
+}
+
+static void dispatch(const uring_completion *cqe)
+{
+	switch (*(enum kind *)cqe->data) {
+	case K_ACCEPT: on_accept(cqe); break;
+	case K_RECV: on_recv(cqe->data, cqe); break;
+	case K_SEND: on_send(cqe->data, cqe); break;
+	case K_SIGNAL: start_stopping(); break;
+	case K_CANCEL: break;   /* its target reports the outcome */
+	}
+}
+
+/* SINGLE_ISSUER | DEFER_TASKRUN (6.1): completions are produced only when
+ * this thread enters the kernel, with no interrupting task work. */
+static uring *ring_create(void)
+{
+	uring_options o = { .setup_flags = URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN };
+	uring *t = uring_create(256, &o);
+	if (!t && errno == EINVAL)
+		t = uring_create(256, NULL);   /* an older kernel */
+	if (!t)
+		die("uring_create", errno);
+	return t;
+}
+
+/* Waits for one job's completion, before the event loop runs. */
+static int run(uring_job job)
+{
+	if (job < 0)
+		die("setup", (int)-job);
+	uring_completion c;
+	int ret;
+	while ((ret = uring_wait(ring, &c)) == 0)
+		;
+	if (ret < 0)
+		die("uring_wait", -ret);
+	if (c.job != job)
+		die("setup: unexpected completion", EPROTO);
+	return c.result;
+}
+
+/* socket, bind and listen through the ring where the kernel has them
+ * (BIND and LISTEN are 6.11), with the syscalls otherwise. */
+static int listener(uint16_t port)
+{
+	uring_job job;
+	QUEUE(job, uring_socket(ring, AF_INET, SOCK_STREAM, 0, NULL));
+	int fd = run(job);
+	if (fd < 0)
+		die("socket", -fd);
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int ret;
+	if (uring_op_supported(ring, URING_OP_BIND)) {
+		QUEUE(job, uring_bind(ring, fd, (struct sockaddr *)&a, sizeof(a), NULL));
+		ret = run(job);
+	} else {
+		ret = bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ? -errno : 0;
+	}
+	if (ret < 0)
+		die("bind", -ret);
+	if (uring_op_supported(ring, URING_OP_LISTEN)) {
+		QUEUE(job, uring_listen(ring, fd, SOMAXCONN, NULL));
+		ret = run(job);
+	} else {
+		ret = listen(fd, SOMAXCONN) < 0 ? -errno : 0;
+	}
+	if (ret < 0)
+		die("listen", -ret);
+	return fd;
+}
+
+static int signal_fd(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		die("sigprocmask", errno);
+	int fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd < 0)
+		die("signalfd", errno);
+	return fd;
+}
+
+static uint16_t bound_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	if (getsockname(fd, (struct sockaddr *)&a, &len) < 0)
+		die("getsockname", errno);
+	return ntohs(a.sin_port);
+}
+
+static void event_loop(void)
+{
+	while (!stopping || uring_active_ops(ring) > 0) {
+		uring_completion c;
+		int ret = uring_wait(ring, &c);
+		if (ret < 0)
+			die("uring_wait", -ret);
+		if (ret == 1)
+			dispatch(&c);
+	}
+}
+
+static int parse_args(int argc, char **argv, uint16_t *port)
+{
+	int i = 1;
+	for (; i < argc - 1 && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-f") == 0) {
+			fixed_listener = 1;
+		} else if (strcmp(argv[i], "-b") == 0 && i + 1 < argc - 1) {
+			nbufs = (unsigned)strtoul(argv[++i], NULL, 10);
+			if (nbufs == 0 || nbufs > 32768 || (nbufs & (nbufs - 1)))
+				return -1;
+		} else {
+			return -1;
+		}
+	}
+	char *end = NULL;
+	long p = i < argc ? strtol(argv[i], &end, 10) : -1;
+	if (i + 1 != argc || !end || *end || p < 0 || p > 65535)
+		return -1;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	uint16_t port;
+	if (parse_args(argc, argv, &port) < 0) {
+		fprintf(stderr, "usage: echo-server [-f] [-b NBUFS] PORT\n");
+		return 2;
+	}
+	int fds_at_start = count_fds();
+	int sfd = signal_fd();
+	ring = ring_create();
+	lfd = listener(port);
+	if (fixed_listener) {
+		int ret = uring_register_files(ring, &lfd, 1);
+		if (ret < 0)
+			die("uring_register_files", -ret);
+	}
+	br = uring_buf_ring_create(ring, BUF_GROUP, nbufs, BUF_SIZE);
+	if (!br)
+		die("uring_buf_ring_create", errno);
+	printf("%u\n", bound_port(lfd));
+	fflush(stdout);
+
+	arm_accept();
+	uring_job sig;
+	QUEUE(sig, uring_read(ring, sfd, &siginfo, sizeof(siginfo), -1, &signal_tag));
+	event_loop();
+
+	/* Everything has completed: the ring owns nothing in flight. */
+	for (int fd = 0; fd < MAX_CONNS; fd++)
+		if (conns[fd])
+			conn_close(conns[fd]);
+	int ret = uring_buf_ring_destroy(ring, br);
+	if (ret == 0 && fixed_listener)
+		ret = uring_unregister_files(ring);
+	if (ret == 0)
+		ret = uring_exit(ring);
+	close(lfd);
+	close(sfd);
+	int leaked = count_fds() - fds_at_start;
+	printf("starved receives: %lu\nleaked fds: %d\n", starvations, leaked);
+	if (ret < 0)
+		fprintf(stderr, "echo-server: shutdown: %s\n", strerror(-ret));
+	return ret == 0 && leaked == 0 ? 0 : 1;
+}

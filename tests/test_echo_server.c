@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * docs/examples/echo-server, run as a program: 64 concurrent clients get
+ * their bytes back, SIGINT shuts it down with exit status 0, and it holds
+ * no fd it should not, neither after clients leave nor at exit.
+ * argv[1]: the server binary.
+ */
+#include "net_helpers.h"
+
+#include <poll.h>
+#include <sys/wait.h>
+
+static const char *server_path;
+
+struct server {
+	pid_t pid;
+	FILE *out;               /* its stdout */
+	uint16_t port;
+	int base_fds;            /* its open fds before any client */
+};
+
+static int proc_fds(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	DIR *d = opendir(path);
+	assert_non_null(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static struct server server_start(const char *flag, const char *arg)
+{
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	struct server s = { 0 };
+	s.pid = fork();
+	assert_true(s.pid >= 0);
+	if (s.pid == 0) {
+		dup2(p[1], STDOUT_FILENO);   /* dup2 clears close-on-exec */
+		if (arg)
+			execl(server_path, server_path, flag, arg, "0", (char *)NULL);
+		else if (flag)
+			execl(server_path, server_path, flag, "0", (char *)NULL);
+		else
+			execl(server_path, server_path, "0", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	s.out = fdopen(p[0], "r");
+	assert_non_null(s.out);
+	unsigned port = 0;
+	if (fscanf(s.out, "%u", &port) != 1)
+		fail_msg("no port line from %s", server_path);
+	assert_true(port > 0 && port < 65536);
+	s.port = (uint16_t)port;
+	s.base_fds = proc_fds(s.pid);
+	return s;
+}
+
+/* SIGINT, then its exit status and its report; returns how many
+ * receives ran out of buffers. */
+static unsigned long server_stop(struct server *s)
+{
+	assert_int_equal(kill(s->pid, SIGINT), 0);
+	int status;
+	assert_int_equal(waitpid(s->pid, &status, 0), s->pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	int leaked = -1;
+	unsigned long starved = 0;
+	assert_int_equal(fscanf(s->out, " starved receives: %lu leaked fds: %d", &starved, &leaked), 2);
+	assert_int_equal(leaked, 0);
+	fclose(s->out);
+	return starved;
+}
+
+static int client_connect(uint16_t port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in a = loopback(port);
+	int r = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	assert_true(r == 0 || errno == EINPROGRESS);
+	return fd;
+}
+
+enum { CLIENTS = 64, PAYLOAD = 48 * 1024 };
+
+struct client {
+	int fd;
+	size_t sent, got;
+	unsigned char out[PAYLOAD], in[PAYLOAD];
+};
+
+/* All clients at once, driven by poll: each writes while the server echoes. */
+static void echo_all(struct client *cl, int n)
+{
+	struct pollfd pfd[CLIENTS];
+	uint64_t deadline = now_ns(CLOCK_MONOTONIC) + 20ull * 1000000000u;
+	for (;;) {
+		int live = 0;
+		for (int i = 0; i < n; i++) {
+			pfd[i].fd = cl[i].got < PAYLOAD ? cl[i].fd : -1;
+			pfd[i].events = POLLIN | (cl[i].sent < PAYLOAD ? POLLOUT : 0);
+			live += pfd[i].fd >= 0;
+		}
+		if (!live)
+			return;
+		assert_true(now_ns(CLOCK_MONOTONIC) < deadline);
+		assert_true(poll(pfd, (nfds_t)n, 1000) >= 0);
+		for (int i = 0; i < n; i++) {
+			struct client *c = &cl[i];
+			if ((pfd[i].revents & POLLOUT) && c->sent < PAYLOAD) {
+				ssize_t w = send(c->fd, c->out + c->sent, PAYLOAD - c->sent, MSG_NOSIGNAL);
+				if (w > 0)
+					c->sent += (size_t)w;
+			}
+			if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+				ssize_t r = recv(c->fd, c->in + c->got, PAYLOAD - c->got, 0);
+				if (r == 0)
+					fail_msg("client %d: server closed after %zu bytes", i, c->got);
+				if (r > 0)
+					c->got += (size_t)r;
+			}
+		}
+	}
+}
+
+static void wait_for_fds(pid_t pid, int want)
+{
+	for (int i = 0; i < 500 && proc_fds(pid) != want; i++)
+		usleep(10000);
+	assert_int_equal(proc_fds(pid), want);
+}
+
+static unsigned long clients_get_their_bytes_back(const char *flag, const char *arg)
+{
+	struct server s = server_start(flag, arg);
+	struct client *cl = calloc(CLIENTS, sizeof(*cl));
+	assert_non_null(cl);
+	for (int i = 0; i < CLIENTS; i++) {
+		cl[i].fd = client_connect(s.port);
+		for (size_t k = 0; k < PAYLOAD; k++)
+			cl[i].out[k] = (unsigned char)(i * 31 + k * 7 + k / 4093);
+	}
+	echo_all(cl, CLIENTS);
+	for (int i = 0; i < CLIENTS; i++)
+		assert_memory_equal(cl[i].in, cl[i].out, PAYLOAD);
+	/* One fd per connection while they are open ... */
+	assert_int_equal(proc_fds(s.pid), s.base_fds + CLIENTS);
+	for (int i = 0; i < CLIENTS; i++)
+		close(cl[i].fd);
+	/* ... and none once they have gone. */
+	wait_for_fds(s.pid, s.base_fds);
+	free(cl);
+	return server_stop(&s);
+}
+
+static void echo_64_clients(void **state)
+{
+	(void)state;
+	clients_get_their_bytes_back(NULL, NULL);
+}
+
+static void echo_64_clients_fixed_listener(void **state)
+{
+	(void)state;
+	clients_get_their_bytes_back("-f", NULL);
+}
+
+/* Four buffers for 64 clients: receives run dry (-ENOBUFS) all the time
+ * and are armed again as sends give buffers back; no byte is lost. */
+static void echo_64_clients_starved_of_buffers(void **state)
+{
+	(void)state;
+	assert_true(clients_get_their_bytes_back("-b", "4") > 0);
+}
+
+/* SIGINT with clients connected and receives armed: everything is
+ * cancelled and closed, the clients see the end of the stream. */
+static void sigint_with_clients_connected(void **state)
+{
+	(void)state;
+	struct server s = server_start(NULL, NULL);
+	struct client *cl = calloc(8, sizeof(*cl));
+	for (int i = 0; i < 8; i++) {
+		cl[i].fd = client_connect(s.port);
+		memset(cl[i].out, 'a' + i, PAYLOAD);
+	}
+	echo_all(cl, 8);
+	assert_int_equal(proc_fds(s.pid), s.base_fds + 8);
+	server_stop(&s);
+	for (int i = 0; i < 8; i++) {
+		char b;
+		int fl = fcntl(cl[i].fd, F_GETFL);
+		fcntl(cl[i].fd, F_SETFL, fl & ~O_NONBLOCK);
+		assert_int_equal(recv(cl[i].fd, &b, 1, 0), 0);
+		close(cl[i].fd);
+	}
+	free(cl);
+}
+
+static void bad_usage_exits_2(void **state)
+{
+	(void)state;
+	const char *bad[][3] = { { "70000" }, { "-x", "1" }, { "12ab" }, { "-b", "3", "0" }, { NULL } };
+	for (int i = 0; i < 5; i++) {
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+			dup2(null, STDERR_FILENO);
+			execl(server_path, server_path, bad[i][0], bad[i][1], bad[i][2], (char *)NULL);
+			_exit(127);
+		}
+		int status;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 2);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: test_echo_server PATH-TO-echo-server\n");
+		return 2;
+	}
+	server_path = argv[1];
+	signal(SIGPIPE, SIG_IGN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(echo_64_clients),
+		cmocka_unit_test(echo_64_clients_fixed_listener),
+		cmocka_unit_test(echo_64_clients_starved_of_buffers),
+		cmocka_unit_test(sigint_with_clients_connected),
+		cmocka_unit_test(bad_usage_exits_2),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
