@@ -15,6 +15,7 @@
  * Markdown tables of medians, spreads (min..max) and curing/peer ratios.
  *
  * Usage: file_read [--quick] [--dir DIR] [--reps N] [--secs S] [--urcp PATH]
+ *                  [--depth 1|32|128] [--direct-only]
  * DIR defaults to $CURING_BENCH_DIR, then /var/tmp; the data file is
  * created there once and reused.
  */
@@ -136,7 +137,10 @@ static uring *bench_ring(unsigned depth)
 		URING_SETUP_COOP_TASKRUN,
 		0,
 	};
-	for (size_t i = 0; i < sizeof(flag_sets) / sizeof(flag_sets[0]); i++) {
+	/* CURING_BENCH_SETUP=coop or =plain starts further down the list. */
+	const char *want = getenv("CURING_BENCH_SETUP");
+	size_t first = want && strcmp(want, "coop") == 0 ? 1 : want && strcmp(want, "plain") == 0 ? 2 : 0;
+	for (size_t i = first; i < sizeof(flag_sets) / sizeof(flag_sets[0]); i++) {
 		uring_options o = { .setup_flags = flag_sets[i] };
 		uring *t = uring_create(depth, &o);
 		if (t)
@@ -363,7 +367,10 @@ static struct summary summarize(const double *v, int n)
 
 static void usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s [--quick] [--dir DIR] [--reps N<=%d] [--secs S] [--urcp PATH]\n", argv0, MAX_REPS);
+	fprintf(stderr, "usage: %s [--quick] [--dir DIR] [--reps N<=%d] [--secs S] [--urcp PATH]\n"
+			"          [--depth 1|32|128] [--direct-only]   (these two: random reads only)\n"
+			"env: CURING_BENCH_DIR, CURING_BENCH_SETUP=defer|coop|plain (curing's ring flags)\n",
+		argv0, MAX_REPS);
 	exit(2);
 }
 
@@ -375,7 +382,8 @@ int main(int argc, char **argv)
 #endif
 	cfg.reps = 3;
 	cfg.secs = 2.0;
-	int secs_set = 0;
+	int secs_set = 0, direct_only = 0;
+	unsigned only_depth = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
 			cfg.quick = 1;
@@ -387,6 +395,10 @@ int main(int argc, char **argv)
 			cfg.secs = atof(argv[++i]), secs_set = 1;
 		else if (strcmp(argv[i], "--urcp") == 0 && i + 1 < argc)
 			cfg.urcp = argv[++i];
+		else if (strcmp(argv[i], "--depth") == 0 && i + 1 < argc)
+			only_depth = (unsigned)atoi(argv[++i]);
+		else if (strcmp(argv[i], "--direct-only") == 0)
+			direct_only = 1;
 		else
 			usage(argv[0]);
 	}
@@ -406,11 +418,12 @@ int main(int argc, char **argv)
 
 	static const unsigned depths[] = { 1, 32, 128 };
 	double iops[2][3][N_ENGINES][MAX_REPS];
-	for (int direct = 1; direct >= 0; direct--) {
+	int lowest_mode = direct_only ? 1 : 0;
+	for (int direct = 1; direct >= lowest_mode; direct--) {
 		if (!direct)
 			warm_cache();
 		for (int d = 0; d < 3; d++)
-			for (int rep = 0; rep < cfg.reps; rep++)
+			for (int rep = 0; rep < cfg.reps && (!only_depth || only_depth == depths[d]); rep++)
 				for (int e = 0; e < N_ENGINES; e++) {
 					if (e == E_FIO && !cfg.have_fio)
 						continue;
@@ -423,7 +436,7 @@ int main(int argc, char **argv)
 	}
 
 	double copy_secs[N_COPIERS][MAX_REPS];
-	int have_urcp = cfg.urcp && access(cfg.urcp, X_OK) == 0;
+	int have_urcp = cfg.urcp && access(cfg.urcp, X_OK) == 0 && !only_depth && !direct_only;
 	if (!have_urcp)
 		fprintf(stderr, "file_read: urcp not found (--urcp PATH): the copy benchmark is left out\n");
 	for (int rep = 0; have_urcp && rep < cfg.reps; rep++)
@@ -439,8 +452,10 @@ int main(int argc, char **argv)
 	printf("| mode | depth | curing | pread loop | pread threads |%s curing/pread | curing/threads |%s\n",
 	       cfg.have_fio ? " fio io_uring |" : "", cfg.have_fio ? " curing/fio |" : "");
 	printf("|---|---:|---:|---:|---:|%s---:|---:|%s\n", cfg.have_fio ? "---:|" : "", cfg.have_fio ? "---:|" : "");
-	for (int direct = 1; direct >= 0; direct--)
+	for (int direct = 1; direct >= lowest_mode; direct--)
 		for (int d = 0; d < 3; d++) {
+			if (only_depth && only_depth != depths[d])
+				continue;
 			struct summary s[N_ENGINES];
 			for (int e = 0; e < N_ENGINES; e++)
 				if (e != E_FIO || cfg.have_fio)
