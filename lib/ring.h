@@ -79,6 +79,7 @@ struct uring__sketch {
 	size_t used;
 	void **old;              /* outgrown buffers still referenced by queued SQEs */
 	unsigned n_old, old_cap;
+	uint32_t alloc_tail;     /* sq.sqe_tail at the last allocation */
 };
 
 struct uring {

@@ -82,7 +82,14 @@ void *uring__sketch_alloc(uring *t, size_t len, size_t align)
 	struct uring__sketch *s = &t->sketch;
 	if (len == 0 || len > URING__SKETCH_MAX)
 		return NULL;
-	uring__sketch_release_if_idle(t);
+	/* An op that copies twice (a path and its open_how, say) allocates
+	 * before its SQE is committed, when the SQ can look idle.  Bytes
+	 * handed out at this same tail belong to that op: never reset under
+	 * them.  Once the op commits, the tail moves on and the rule is the
+	 * plain one: idle means nothing queued points here. */
+	if (s->alloc_tail != t->sq.sqe_tail)
+		uring__sketch_release_if_idle(t);
+	s->alloc_tail = t->sq.sqe_tail;
 	size_t start = (s->used + align - 1) & ~(align - 1);
 	if (!s->buf || start + len > s->size) {
 		if (sketch_replace(s, len) < 0)
