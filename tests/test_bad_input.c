@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Every public function with bad input: NULL pointers, negative fds, huge
+ * lengths, zero and over-limit counts, unknown flags.  Each case expects a
+ * specific -errno: either returned by the call itself (then nothing may be
+ * queued: sqe_ready and active_ops unchanged), or, where only the kernel can
+ * know (a closed fd, an unknown flag the kernel owns), as the result of the
+ * job's completion.  After every case the ring must still run a noop.
+ * NULL buffers are -EFAULT; NULL handles (ring, region, msghdr, buffer
+ * ring, target ring) and out-of-range counts and flags are -EINVAL.
+ */
+#include "helpers.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
+
+struct ctx {
+	uring *t;
+	int pipe_r, pipe_w, file, sock;
+	char buf[64];
+	char long_path[PATH_MAX + 8];
+	struct iovec iov[IOV_MAX + 1];
+	struct statx stx;
+	struct sockaddr_in sin;
+};
+
+enum expect { RETURNS, COMPLETES_WITH };
+
+struct bad_case {
+	const char *name;
+	int64_t (*call)(struct ctx *c);
+	enum expect expect;
+	int64_t want;
+};
+
+#define CASE(name, expect, want, body) \
+	static int64_t name(struct ctx *c) { (void)c; body }
+#define ROW(name, expect, want) { #name, name, expect, want }
+
+/* --- the ring itself --- */
+CASE(noop_null_ring, RETURNS, -EINVAL, return uring_noop(NULL, NULL);)
+CASE(submit_null_ring, RETURNS, -EINVAL, return uring_submit(NULL);)
+CASE(wait_null_out, RETURNS, -EINVAL, return uring_wait(c->t, NULL);)
+CASE(wait_timeout_null_out, RETURNS, -EINVAL, return uring_wait_timeout(c->t, 1, NULL);)
+CASE(get_cqe_null_out, RETURNS, -EINVAL, return uring_get_cqe_nonblocking(c->t, NULL);)
+CASE(reap_null_out, RETURNS, -EINVAL, return uring_reap(c->t, NULL, 8);)
+CASE(exit_null_ring, RETURNS, -EINVAL, return uring_exit(NULL);)
+CASE(eventfd_negative, RETURNS, -EBADF, return uring_register_eventfd(c->t, -1);)
+CASE(eventfd_not_an_eventfd, RETURNS, -EINVAL, return uring_register_eventfd(c->t, c->file);)
+CASE(timeout_unknown_clock, RETURNS, -EINVAL, return uring_timeout(c->t, (uring_clock)42, 1, false, NULL);)
+CASE(cancel_invented_id, RETURNS, -ENOENT, return uring_cancel(c->t, 12345, NULL);)
+CASE(cancel_negative_id, RETURNS, -ENOENT, return uring_cancel(c->t, -1, NULL);)
+/* --- files --- */
+CASE(read_null_buffer, RETURNS, -EFAULT, return uring_read(c->t, c->pipe_r, NULL, 10, 0, NULL);)
+CASE(read_offset_below_minus_one, RETURNS, -EINVAL, return uring_read(c->t, c->file, c->buf, 10, -2, NULL);)
+CASE(read_negative_fd, COMPLETES_WITH, -EBADF, return uring_read(c->t, -1, c->buf, 10, 0, NULL);)
+CASE(write_null_buffer, RETURNS, -EFAULT, return uring_write(c->t, c->pipe_w, NULL, 1, 0, NULL);)
+CASE(write_to_read_end, COMPLETES_WITH, -EBADF, return uring_write(c->t, c->pipe_r, c->buf, 1, 0, NULL);)
+CASE(readv_null_iov, RETURNS, -EFAULT, return uring_readv(c->t, c->file, NULL, 2, 0, NULL);)
+CASE(readv_over_iov_max, RETURNS, -EINVAL, return uring_readv(c->t, c->file, c->iov, IOV_MAX + 1, 0, NULL);)
+CASE(writev_over_iov_max, RETURNS, -EINVAL, return uring_writev(c->t, c->file, c->iov, IOV_MAX + 1, 0, NULL);)
+CASE(readv2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP, return uring_readv2(c->t, c->file, c->iov, 1, 0, 1 << 30, NULL);)
+CASE(writev2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP, return uring_writev2(c->t, c->file, c->iov, 1, 0, 1 << 30, NULL);)
+CASE(splice_negative_fd, COMPLETES_WITH, -EBADF, return uring_splice(c->t, -1, c->pipe_w, 10, NULL);)
+CASE(poll_negative_fd, COMPLETES_WITH, -EBADF, return uring_poll_add(c->t, -1, 1, NULL);)
+CASE(fsync_negative_fd, COMPLETES_WITH, -EBADF, return uring_fsync(c->t, -1, 0, 0, NULL);)
+CASE(fdatasync_negative_fd, COMPLETES_WITH, -EBADF, return uring_fdatasync(c->t, -1, 0, 0, NULL);)
+CASE(fallocate_huge_length, RETURNS, -EINVAL, return uring_fallocate(c->t, c->file, 0, 0, UINT64_MAX, NULL);)
+CASE(fallocate_unknown_mode, COMPLETES_WITH, -EOPNOTSUPP, return uring_fallocate(c->t, c->file, 1 << 20, 0, 10, NULL);)
+CASE(ftruncate_huge_length, RETURNS, -EINVAL, return uring_ftruncate(c->t, c->file, UINT64_MAX, NULL);)
+CASE(close_negative_fd, COMPLETES_WITH, -EBADF, return uring_close(c->t, -1, NULL);)
+/* --- paths --- */
+CASE(openat2_null_path, RETURNS, -EFAULT, return uring_openat2(c->t, AT_FDCWD, NULL, O_RDONLY, 0, 0, NULL);)
+CASE(openat2_path_max, RETURNS, -ENAMETOOLONG, return uring_openat2(c->t, AT_FDCWD, c->long_path, O_RDONLY, 0, 0, NULL);)
+CASE(openat2_unknown_resolve, COMPLETES_WITH, -EINVAL, return uring_openat2(c->t, AT_FDCWD, ".", O_RDONLY, 0, 1u << 30, NULL);)
+CASE(openat2_bad_dirfd, COMPLETES_WITH, -EBADF, return uring_openat2(c->t, -5, "x", O_RDONLY, 0, 0, NULL);)
+CASE(statx_null_out, RETURNS, -EFAULT, return uring_statx(c->t, AT_FDCWD, ".", 0, STATX_BASIC_STATS, NULL, NULL);)
+CASE(statx_null_path, RETURNS, -EFAULT, return uring_statx(c->t, AT_FDCWD, NULL, 0, STATX_BASIC_STATS, &c->stx, NULL);)
+CASE(statx_unknown_flags, COMPLETES_WITH, -EINVAL, return uring_statx(c->t, AT_FDCWD, ".", 1 << 28, STATX_BASIC_STATS, &c->stx, NULL);)
+CASE(unlink_null_path, RETURNS, -EFAULT, return uring_unlink(c->t, AT_FDCWD, NULL, false, NULL);)
+CASE(mkdirat_path_max, RETURNS, -ENAMETOOLONG, return uring_mkdirat(c->t, AT_FDCWD, c->long_path, 0700, NULL);)
+CASE(linkat_null_new_path, RETURNS, -EFAULT, return uring_linkat(c->t, AT_FDCWD, "a", AT_FDCWD, NULL, 0, NULL);)
+CASE(renameat_unknown_flags, COMPLETES_WITH, -EINVAL, return uring_renameat(c->t, AT_FDCWD, "a", AT_FDCWD, "b", 1u << 20, NULL);)
+CASE(symlinkat_null_target, RETURNS, -EFAULT, return uring_symlinkat(c->t, NULL, AT_FDCWD, "l", NULL);)
+/* --- the fixed buffer and Region --- */
+CASE(read_fixed_without_buffer, RETURNS, -EINVAL, return uring_read_fixed(c->t, c->file, 0, 10, 0, NULL);)
+CASE(write_fixed_without_buffer, RETURNS, -EINVAL, return uring_write_fixed(c->t, c->file, 0, 10, 0, NULL);)
+CASE(set_fixed_buffer_null, RETURNS, -EFAULT, return uring_set_fixed_buffer(c->t, NULL, 4096);)
+CASE(region_alloc_null, RETURNS, -EINVAL, uring_chunk ch; return uring_region_alloc(NULL, &ch);)
+CASE(region_free_null, RETURNS, -EINVAL, return uring_region_free((uring_chunk){ NULL, 0 });)
+/* --- sockets --- */
+CASE(bind_null_addr, RETURNS, -EFAULT, return uring_bind(c->t, c->sock, NULL, sizeof(c->sin), NULL);)
+CASE(bind_oversized_addr, RETURNS, -EINVAL, return uring_bind(c->t, c->sock, (struct sockaddr *)&c->sin, 4096, NULL);)
+CASE(connect_null_addr, RETURNS, -EFAULT, return uring_connect(c->t, c->sock, NULL, sizeof(c->sin), NULL);)
+CASE(listen_negative_fd, COMPLETES_WITH, -EBADF, return uring_listen(c->t, -1, 1, NULL);)
+CASE(accept_not_a_socket, COMPLETES_WITH, -ENOTSOCK, return uring_accept(c->t, c->file, NULL, NULL);)
+CASE(send_null_buffer, RETURNS, -EFAULT, return uring_send(c->t, c->sock, NULL, 10, 0, NULL);)
+CASE(recv_null_buffer, RETURNS, -EFAULT, return uring_recv(c->t, c->sock, NULL, 10, 0, NULL);)
+CASE(send_msg_over_iov_max, RETURNS, -EINVAL, return uring_send_msg(c->t, c->sock, c->iov, IOV_MAX + 1, NULL, 0, NULL, 0, NULL);)
+CASE(send_msg_null_fds, RETURNS, -EFAULT, return uring_send_msg(c->t, c->sock, c->iov, 1, NULL, 2, NULL, 0, NULL);)
+CASE(send_msg_too_many_fds, RETURNS, -EINVAL, int fds[300] = { 0 }; return uring_send_msg(c->t, c->sock, c->iov, 1, fds, 300, NULL, 0, NULL);)
+CASE(recv_msg_null_header, RETURNS, -EINVAL, return uring_recv_msg(c->t, c->sock, NULL, NULL);)
+CASE(socket_unknown_domain, COMPLETES_WITH, -EAFNOSUPPORT, return uring_socket(c->t, 12345, SOCK_STREAM, 0, NULL);)
+CASE(shutdown_not_a_socket, COMPLETES_WITH, -ENOTSOCK, return uring_shutdown(c->t, c->file, SHUT_RDWR, NULL);)
+/* --- beyond the OCaml module --- */
+CASE(set_flags_unknown_bits, RETURNS, -EINVAL, uring_job j = uring_noop(c->t, NULL); int64_t r = uring_job_set_flags(c->t, j, 1u << 7); uring_submit(c->t); (void)wait_one(c->t); return r;)
+CASE(set_flags_invented_job, RETURNS, -ENOENT, return uring_job_set_flags(c->t, 999999, URING_LINK);)
+CASE(link_timeout_without_link, RETURNS, -EINVAL, return uring_link_timeout(c->t, 1000, NULL);)
+CASE(recv_multishot_null_ring, RETURNS, -EINVAL, return uring_recv_multishot(c->t, c->sock, NULL, 0, NULL);)
+CASE(send_zc_null_buffer, RETURNS, -EFAULT, return uring_send_zc(c->t, c->sock, NULL, 10, 0, NULL);)
+CASE(register_files_null, RETURNS, -EFAULT, return uring_register_files(c->t, NULL, 4);)
+CASE(register_files_zero, RETURNS, -EINVAL, int fd = 0; return uring_register_files(c->t, &fd, 0);)
+CASE(files_update_without_table, RETURNS, -ENXIO, int fd = 0; return uring_register_files_update(c->t, 0, &fd, 1);)
+CASE(unregister_files_without_table, RETURNS, -ENXIO, return uring_unregister_files(c->t);)
+CASE(msg_ring_null_target, RETURNS, -EINVAL, return uring_msg_ring(c->t, NULL, 0, 1, NULL);)
+CASE(buf_ring_recycle_null, RETURNS, -EINVAL, return uring_buf_ring_recycle(NULL, 0);)
+CASE(buf_ring_destroy_null, RETURNS, -EINVAL, return uring_buf_ring_destroy(c->t, NULL);)
+
+static const struct bad_case cases[] = {
+	ROW(noop_null_ring, RETURNS, -EINVAL),
+	ROW(submit_null_ring, RETURNS, -EINVAL),
+	ROW(wait_null_out, RETURNS, -EINVAL),
+	ROW(wait_timeout_null_out, RETURNS, -EINVAL),
+	ROW(get_cqe_null_out, RETURNS, -EINVAL),
+	ROW(reap_null_out, RETURNS, -EINVAL),
+	ROW(exit_null_ring, RETURNS, -EINVAL),
+	ROW(eventfd_negative, RETURNS, -EBADF),
+	ROW(eventfd_not_an_eventfd, RETURNS, -EINVAL),
+	ROW(timeout_unknown_clock, RETURNS, -EINVAL),
+	ROW(cancel_invented_id, RETURNS, -ENOENT),
+	ROW(cancel_negative_id, RETURNS, -ENOENT),
+	ROW(read_null_buffer, RETURNS, -EFAULT),
+	ROW(read_offset_below_minus_one, RETURNS, -EINVAL),
+	ROW(read_negative_fd, COMPLETES_WITH, -EBADF),
+	ROW(write_null_buffer, RETURNS, -EFAULT),
+	ROW(write_to_read_end, COMPLETES_WITH, -EBADF),
+	ROW(readv_null_iov, RETURNS, -EFAULT),
+	ROW(readv_over_iov_max, RETURNS, -EINVAL),
+	ROW(writev_over_iov_max, RETURNS, -EINVAL),
+	ROW(readv2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP),
+	ROW(writev2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP),
+	ROW(splice_negative_fd, COMPLETES_WITH, -EBADF),
+	ROW(poll_negative_fd, COMPLETES_WITH, -EBADF),
+	ROW(fsync_negative_fd, COMPLETES_WITH, -EBADF),
+	ROW(fdatasync_negative_fd, COMPLETES_WITH, -EBADF),
+	ROW(fallocate_huge_length, RETURNS, -EINVAL),
+	ROW(fallocate_unknown_mode, COMPLETES_WITH, -EOPNOTSUPP),
+	ROW(ftruncate_huge_length, RETURNS, -EINVAL),
+	ROW(close_negative_fd, COMPLETES_WITH, -EBADF),
+	ROW(openat2_null_path, RETURNS, -EFAULT),
+	ROW(openat2_path_max, RETURNS, -ENAMETOOLONG),
+	ROW(openat2_unknown_resolve, COMPLETES_WITH, -EINVAL),
+	ROW(openat2_bad_dirfd, COMPLETES_WITH, -EBADF),
+	ROW(statx_null_out, RETURNS, -EFAULT),
+	ROW(statx_null_path, RETURNS, -EFAULT),
+	ROW(statx_unknown_flags, COMPLETES_WITH, -EINVAL),
+	ROW(unlink_null_path, RETURNS, -EFAULT),
+	ROW(mkdirat_path_max, RETURNS, -ENAMETOOLONG),
+	ROW(linkat_null_new_path, RETURNS, -EFAULT),
+	ROW(renameat_unknown_flags, COMPLETES_WITH, -EINVAL),
+	ROW(symlinkat_null_target, RETURNS, -EFAULT),
+	ROW(read_fixed_without_buffer, RETURNS, -EINVAL),
+	ROW(write_fixed_without_buffer, RETURNS, -EINVAL),
+	ROW(set_fixed_buffer_null, RETURNS, -EFAULT),
+	ROW(region_alloc_null, RETURNS, -EINVAL),
+	ROW(region_free_null, RETURNS, -EINVAL),
+	ROW(bind_null_addr, RETURNS, -EFAULT),
+	ROW(bind_oversized_addr, RETURNS, -EINVAL),
+	ROW(connect_null_addr, RETURNS, -EFAULT),
+	ROW(listen_negative_fd, COMPLETES_WITH, -EBADF),
+	ROW(accept_not_a_socket, COMPLETES_WITH, -ENOTSOCK),
+	ROW(send_null_buffer, RETURNS, -EFAULT),
+	ROW(recv_null_buffer, RETURNS, -EFAULT),
+	ROW(send_msg_over_iov_max, RETURNS, -EINVAL),
+	ROW(send_msg_null_fds, RETURNS, -EFAULT),
+	ROW(send_msg_too_many_fds, RETURNS, -EINVAL),
+	ROW(recv_msg_null_header, RETURNS, -EINVAL),
+	ROW(socket_unknown_domain, COMPLETES_WITH, -EAFNOSUPPORT),
+	ROW(shutdown_not_a_socket, COMPLETES_WITH, -ENOTSOCK),
+	ROW(set_flags_unknown_bits, RETURNS, -EINVAL),
+	ROW(set_flags_invented_job, RETURNS, -ENOENT),
+	ROW(link_timeout_without_link, RETURNS, -EINVAL),
+	ROW(recv_multishot_null_ring, RETURNS, -EINVAL),
+	ROW(send_zc_null_buffer, RETURNS, -EFAULT),
+	ROW(register_files_null, RETURNS, -EFAULT),
+	ROW(register_files_zero, RETURNS, -EINVAL),
+	ROW(files_update_without_table, RETURNS, -ENXIO),
+	ROW(unregister_files_without_table, RETURNS, -ENXIO),
+	ROW(msg_ring_null_target, RETURNS, -EINVAL),
+	ROW(buf_ring_recycle_null, RETURNS, -EINVAL),
+	ROW(buf_ring_destroy_null, RETURNS, -EINVAL),
+};
+
+static void ring_still_runs(uring *t)
+{
+	uring_job j = uring_noop(t, (void *)"alive");
+	assert_true(j > 0);
+	uring_completion c = wait_one(t);
+	assert_int_equal(c.job, j);
+	assert_int_equal(c.result, 0);
+}
+
+static void every_public_function_refuses_bad_input(void **state)
+{
+	(void)state;
+	struct ctx *c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	c->t = ring_or_skip(16, NULL);
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	c->pipe_r = p[0];
+	c->pipe_w = p[1];
+	char tmpl[] = "/tmp/curing-bad-XXXXXX";
+	c->file = mkstemp(tmpl);
+	assert_true(c->file >= 0);
+	unlink(tmpl);
+	c->sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(c->sock >= 0);
+	memset(c->long_path, 'a', PATH_MAX);
+	c->long_path[PATH_MAX] = 0;
+	for (int i = 0; i <= IOV_MAX; i++)
+		c->iov[i] = (struct iovec){ c->buf, 1 };
+	c->sin.sin_family = AF_INET;
+
+	int failures = 0;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bad_case *bc = &cases[i];
+		unsigned ready = uring_sqe_ready(c->t), active = uring_active_ops(c->t);
+		int64_t got = bc->call(c);
+		if (bc->expect == RETURNS) {
+			if (got != bc->want || uring_sqe_ready(c->t) != ready || uring_active_ops(c->t) != active) {
+				fprintf(stderr, "%s: returned %lld (want %lld), queued %u, active %u -> %u\n", bc->name,
+					(long long)got, (long long)bc->want, uring_sqe_ready(c->t) - ready, active,
+					uring_active_ops(c->t));
+				failures++;
+			}
+		} else {
+			if (got <= 0) {
+				fprintf(stderr, "%s: returned %lld, want a job\n", bc->name, (long long)got);
+				failures++;
+			} else {
+				uring_completion done = wait_one(c->t);
+				if (done.job != got || done.result != bc->want) {
+					fprintf(stderr, "%s: completed with %d (%s), want %lld\n", bc->name, done.result,
+						uring_error_name(done.result), (long long)bc->want);
+					failures++;
+				}
+			}
+			assert_int_equal(uring_active_ops(c->t), active);
+		}
+		ring_still_runs(c->t);
+	}
+	/* Outside the ring: constructors that report through errno. */
+	errno = 0;
+	assert_null(uring_create(0, NULL));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(uring_region_create(c->buf, sizeof(c->buf), 0));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(uring_msghdr_create(0, c->iov, IOV_MAX + 1, NULL));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(uring_buf_ring_create(c->t, 1, 3, 64));   /* not a power of two */
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(uring_buf_ring_create(NULL, 1, 4, 64));
+	assert_int_equal(errno, EINVAL);
+	assert_null(uring_error_name(0));
+	assert_int_equal(uring_op_supported(c->t, 100000), 0);
+	assert_int_equal(uring_op_supported(NULL, URING_OP_NOP), 0);
+
+	assert_int_equal(failures, 0);
+	assert_int_equal(uring_exit(c->t), 0);
+	close(c->pipe_r);
+	close(c->pipe_w);
+	close(c->file);
+	close(c->sock);
+	free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_public_function_refuses_bad_input),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
