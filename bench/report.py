@@ -119,6 +119,7 @@ def echo_tables(rows, runs):
                 "cpu": stat(s, pt, cpu_per_rt, timed),
                 "sc": stat(s, pt, sc_per_rt("sc_total"), counted),
                 "enter": stat(s, pt, sc_per_rt("sc_io_uring_enter"), counted),
+                "vcsw": stat(s, pt, sc_per_rt("server_vcsw"), timed),
             }
 
     out = []
@@ -176,6 +177,15 @@ def echo_tables(rows, runs):
                 e = data[("epoll", pt)]["sc"].med
                 rats = "".join(f" {ratio(data[(s, pt)]['sc'].med, e)} |" for s in cur)
             out.append(f"| {n} | {p} | {l} |{cells}{rats}")
+    out.append("\n### Server sleeps per round trip\n")
+    out.append("Voluntary context switches of the server (getrusage) per round trip, median of the timed "
+               "runs: how often it blocked and had to be woken, a cost the waking side (the client, on "
+               "loopback) pays.\n")
+    out.append(hdr)
+    out.append("|---|---|---|" + "---|" * len(servers))
+    for pt in points:
+        p, l, n = pt
+        out.append(f"| {n} | {p} | {l} |" + "".join(f" {fmt_num(data[(s, pt)]['vcsw'].med, 3)} |" for s in servers))
     if failed:
         out.append(f"\n{len(failed)} echo run(s) failed and are left out: " +
                    ", ".join(sorted({f"{r['server']} N={r['conns']} P={r['depth']} L={r['len']} ({r['status']})"
@@ -248,6 +258,7 @@ def echo_charts(data, points, servers, img, gp):
         script = [
             f"set terminal pngcairo size {420 * cols},{320 * rows} font ',9'",
             f"set output '{os.path.join(img, name)}'",
+            "set termoption noenhanced",
             f"set multiplot layout {rows},{cols}",
             "set logscale x",
             "set xlabel 'connections'",
@@ -266,6 +277,7 @@ def echo_charts(data, points, servers, img, gp):
         script.append("unset multiplot")
         if run_gnuplot(gp, script):
             made.append(name)
+    os.remove(dat)   # the CSVs are the data; this was only gnuplot's input
     return made
 
 
@@ -343,6 +355,7 @@ def http_section(rows, runs, img, gp):
         script = [
             "set terminal pngcairo size 900,320 font ',9'",
             f"set output '{os.path.join(img, 'http.png')}'",
+            "set termoption noenhanced",
             "set multiplot layout 1,2",
             "set logscale x", "set xlabel 'connections'", "set grid", "set key top left",
             "set yrange [0:*]",
@@ -356,6 +369,7 @@ def http_section(rows, runs, img, gp):
         ]
         if run_gnuplot(gp, script):
             chart = "http.png"
+        os.remove(dat)
     return "\n".join(out), targets, chart
 
 
