@@ -150,19 +150,27 @@ static size_t io_uring_mapped_bytes(void)
 	return total;
 }
 
+/* Bytes the program holds from malloc: small chunks (uordblks) and the
+ * large ones glibc serves with mmap (hblkhd), such as a grown job heap. */
+static size_t heap_held(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+	return mi.uordblks + mi.hblkhd;
+}
+
 /* curing's own heap: measured before anything is freed, so no allocator
  * cache hides an allocation. */
 static void report_memory(void)
 {
-	size_t before = mallinfo2().uordblks;
+	size_t before = heap_held();
 	uring *t = uring_create(DEPTH, NULL);
 	if (!t)
 		die("uring_create", errno);
-	size_t per_ring = mallinfo2().uordblks - before;
+	size_t per_ring = heap_held() - before;
 	size_t ring_mmap = io_uring_mapped_bytes();
 
 	enum { JOBS = 16384 };
-	size_t before_jobs = mallinfo2().uordblks;
+	size_t before_jobs = heap_held();
 	for (unsigned i = 0; i < JOBS; i++) {
 		if (uring_noop(t, NULL) <= 0) {
 			if (uring_submit(t) < 0)
@@ -172,7 +180,7 @@ static void report_memory(void)
 	}
 	if (uring_submit(t) < 0)
 		die("uring_submit", EIO);
-	double per_job = (double)(mallinfo2().uordblks - before_jobs) / JOBS;
+	double per_job = ((double)heap_held() - (double)before_jobs) / JOBS;
 	uring_completion c[DEPTH];
 	for (unsigned got = 0; got < JOBS;) {
 		int n = uring_reap(t, c, DEPTH);
