@@ -133,7 +133,7 @@ static int map_rings(uring *t, const struct uring__params *p)
 	if (t->sq.array)
 		for (uint32_t i = 0; i < t->sq.entries; i++)
 			t->sq.array[i] = i;
-	t->sq.sqe_tail = t->sq.sqe_head = *t->sq.ktail;
+	t->sq.sqe_tail = t->sq.sqe_head = t->sq.cached_head = *t->sq.ktail;
 	return 0;
 }
 
@@ -364,7 +364,8 @@ static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion
  * head store, after which the kernel may overwrite their slots (it reads
  * the head with a control dependency in io_get_cqe / __io_cqring_events).
  */
-static unsigned cq_drain(uring *t, uring_completion *out, unsigned max)
+static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_completion *out,
+								unsigned max)
 {
 	/* Locals, not t->cq.*: the stores into out[] may alias the ring's
 	 * fields as far as the compiler knows, which would reload them per CQE. */
@@ -372,16 +373,13 @@ static unsigned cq_drain(uring *t, uring_completion *out, unsigned max)
 	const uint32_t mask = t->cq.mask, shift = t->cq.shift;
 	uint32_t *khead = t->cq.khead;
 	uint32_t head = *khead;
-	uint32_t tail = uring__load_acquire(t->cq.ktail);
-	uint32_t start = head;
+	uint32_t ready = uring__load_acquire(t->cq.ktail) - head;
+	uint32_t take = ready < max ? ready : max;
 	unsigned n = 0;
-	while (head != tail && n < max) {
-		const struct uring__cqe *cqe = &cqes[(head & mask) << shift];
-		head++;
-		n += (unsigned)complete_one(t, cqe, &out[n]);
-	}
-	if (head != start)
-		uring__store_release(khead, head);
+	for (uint32_t i = 0; i < take; i++)
+		n += (unsigned)complete_one(t, &cqes[((head + i) & mask) << shift], &out[n]);
+	if (take)
+		uring__store_release(khead, head + take);
 	return n;
 }
 
@@ -448,13 +446,10 @@ int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out)
 	return wait_one(t, out, &arg);
 }
 
-/* Never submits: at most one enter with to_submit 0, and only when the
- * kernel is holding completions back (overflow backlog, task work). */
-static int reap_nonblocking(uring *t, uring_completion *out, unsigned max)
+/* Never submits: one enter with to_submit 0, and only when the kernel is
+ * holding completions back (overflow backlog, task work). */
+static __attribute__((noinline)) int reap_after_flush(uring *t, uring_completion *out, unsigned max)
 {
-	unsigned n = cq_drain(t, out, max);
-	if (n > 0 || !cq_needs_flush(t))
-		return (int)n;
 	int ret = uring__enter(t, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0);
 	if (ret < 0 && ret != -EINTR && ret != -EBUSY && ret != -EAGAIN)
 		return ret;
@@ -465,16 +460,19 @@ int uring_get_cqe_nonblocking(uring *t, uring_completion *out)
 {
 	if (!t || !out)
 		return -EINVAL;
-	return reap_nonblocking(t, out, 1);
+	if (cq_drain(t, out, 1))
+		return 1;
+	return cq_needs_flush(t) ? reap_after_flush(t, out, 1) : 0;
 }
 
 int uring_reap(uring *t, uring_completion *out, unsigned max)
 {
 	if (!t || (!out && max > 0))
 		return -EINVAL;
-	if (max == 0)
-		return 0;
-	return reap_nonblocking(t, out, max);
+	unsigned n = cq_drain(t, out, max);
+	if (n > 0 || max == 0 || !cq_needs_flush(t))
+		return (int)n;
+	return reap_after_flush(t, out, max);
 }
 
 /* ------------------------------------------------------------------ */

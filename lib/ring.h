@@ -40,6 +40,7 @@ struct uring__sq {
 	uint32_t mask, entries, shift;
 	uint32_t sqe_tail;       /* next SQE to fill (private) */
 	uint32_t sqe_head;       /* tail last published to the kernel */
+	uint32_t cached_head;    /* khead as last read: never ahead of the real one */
 };
 
 struct uring__cq {
@@ -61,7 +62,6 @@ struct uring__slot {
 	uint32_t gen;
 	uint32_t next_free;      /* URING__SLOT_BUSY while the job is live */
 	uint32_t sqe_pos;        /* sq.sqe_tail when queued: tells if still unpublished */
-	uint32_t flags;          /* URING__JOB_* */
 };
 #define URING__SLOT_BUSY  UINT32_MAX
 #define URING__SLOT_NONE  (UINT32_MAX - 1)
@@ -145,7 +145,6 @@ static inline int64_t uring__heap_alloc(struct uring__heap *h, void *data)
 	h->free_head = s->next_free;
 	s->next_free = URING__SLOT_BUSY;
 	s->data = data;
-	s->flags = 0;
 	h->in_use++;
 	return i;
 }
@@ -187,11 +186,17 @@ static inline uint32_t uring__sq_head(const uring *t)
 	return uring__read_once(t->sq.khead);
 }
 
-/* The next free SQE, zeroed, or NULL when the SQ is full. */
+/* The next free SQE, zeroed, or NULL when the SQ is full.  The kernel's
+ * head only moves forward, so a stale cached copy can only understate the
+ * free space: it is re-read (with the ordering above) only when the cached
+ * view says full, not once per op. */
 static inline struct uring__sqe *uring__sqe_next(uring *t)
 {
-	if (t->sq.sqe_tail - uring__sq_head(t) >= t->sq.entries)
-		return NULL;
+	if (t->sq.sqe_tail - t->sq.cached_head >= t->sq.entries) {
+		t->sq.cached_head = uring__sq_head(t);
+		if (t->sq.sqe_tail - t->sq.cached_head >= t->sq.entries)
+			return NULL;
+	}
 	struct uring__sqe *sqe = &t->sq.sqes[(t->sq.sqe_tail & t->sq.mask) << t->sq.shift];
 	/* The slot holds the fields of whatever op used it last; an op that
 	 * leaves a field unset must send zero (fio PR #818, liburing #1126).
@@ -218,7 +223,15 @@ static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void
 
 /* ---- sketch.c ---- */
 void *uring__sketch_alloc(uring *t, size_t len, size_t align);  /* NULL: -ENOMEM */
-void  uring__sketch_release_if_idle(uring *t);
+void  uring__sketch_release(uring *t);
+
+/* Resets the sketch once nothing queued points into it; inline so the
+ * common case, an unused sketch, costs one test on every submit. */
+static inline void uring__sketch_release_if_idle(uring *t)
+{
+	if (t->sketch.used != 0 || t->sketch.n_old != 0)
+		uring__sketch_release(t);
+}
 void  uring__sketch_destroy(struct uring__sketch *s);
 
 /* ---- helpers shared by op builders ---- */

@@ -30,10 +30,10 @@ static void free_old(struct uring__sketch *s)
 	s->n_old = 0;
 }
 
-void uring__sketch_release_if_idle(uring *t)
+void uring__sketch_release(uring *t)
 {
 	struct uring__sketch *s = &t->sketch;
-	if ((s->used == 0 && s->n_old == 0) || !sketch_idle(t))
+	if (!sketch_idle(t))
 		return;
 	s->used = 0;
 	free_old(s);
