@@ -19,6 +19,16 @@
 
 #include "uring.h"
 
+/* ASan keeps freed memory in quarantine on purpose, so heap and RSS
+ * figures are not leak signals there (LeakSanitizer checks at exit). */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 /* A ring, or the test is skipped with the kernel's reason. */
 static inline uring *ring_or_skip(unsigned depth, const uring_options *o)
 {

@@ -262,11 +262,6 @@ static void registration_failures_leave_nothing_registered(void **state)
 	uring_completion c = wait_one(t);
 	assert_int_equal(c.result, 0);
 	assert_int_equal(count_open_fds(), fds);
-#if defined(__SANITIZE_ADDRESS__) || defined(__has_feature)
-#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
 #ifndef UNDER_ASAN
 	assert_int_equal(mallinfo2().uordblks, heap);
 #else

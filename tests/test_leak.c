@@ -48,13 +48,6 @@ static void five_hundred_rings_leak_nothing(void **state)
 		assert_int_equal(uring_exit(t), 0);
 	}
 	assert_int_equal(count_open_fds(), fds);
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
 #ifdef UNDER_ASAN
 	/* ASan's quarantine holds freed memory on purpose; LeakSanitizer
 	 * checks this program's heap at exit instead. */

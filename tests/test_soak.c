@@ -380,11 +380,6 @@ static void a_million_mixed_ops_complete_exactly_once(void **state)
 	printf("soak: fds %d before, %d after; heap in use %zu before, %zu after\n", fds_before, fds_after,
 	       heap_before, heap_after);
 	assert_int_equal(fds_after, fds_before);
-#if defined(__SANITIZE_ADDRESS__) || defined(__has_feature)
-#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
 #ifndef UNDER_ASAN
 	/* ASan's quarantine holds freed memory; LeakSanitizer checks at exit. */
 	assert_int_equal(heap_after, heap_before);
