@@ -74,7 +74,6 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 #define URING_SETUP_IOPOLL         (1u << 0)
 #define URING_SETUP_SQPOLL         (1u << 1)   /* prefer polling_timeout_ms */
 #define URING_SETUP_CLAMP          (1u << 4)
-#define URING_SETUP_R_DISABLED     (1u << 6)
 #define URING_SETUP_SUBMIT_ALL     (1u << 7)
 #define URING_SETUP_COOP_TASKRUN   (1u << 8)
 #define URING_SETUP_TASKRUN_FLAG   (1u << 9)
@@ -121,10 +120,14 @@ enum {
 /* Ring lifecycle, submission, completion                              */
 /* ------------------------------------------------------------------ */
 
-/* NULL and errno set on failure: EINVAL (depth 0 or > 32768, bad flags),
- * ENOMEM, EMFILE, ENOSYS / EPERM (io_uring unavailable or forbidden). */
+/* NULL and errno set on failure: EINVAL (depth 0 or > 32768, a flag not
+ * listed above, cq_entries non-zero and below depth or above 65536, or a
+ * combination the kernel refuses), ENOMEM (also: RLIMIT_MEMLOCK on kernels
+ * that charge ring memory to it), EMFILE, ENOSYS / EPERM (io_uring
+ * unavailable or forbidden by sysctl or seccomp). */
 URING_API uring   *uring_create(unsigned queue_depth, const uring_options *opts);
-/* 0: all released.  -EBUSY: active_ops > 0, ring untouched. */
+/* 0: all released.  -EBUSY: active_ops > 0, ring untouched.  Call it
+ * from the creating thread: the ring fd registration lives there. */
 URING_API int      uring_exit(uring *t);
 URING_API unsigned uring_queue_depth(const uring *t);   /* SQ entries granted */
 URING_API unsigned uring_active_ops(const uring *t);    /* queued, in flight, or uncollected */
@@ -134,9 +137,12 @@ URING_API void     uring_get_debug_stats(const uring *t, uring_stats *out);
 /* SQEs submitted (>= 0) or -errno; no syscall when nothing is queued. */
 URING_API int uring_submit(uring *t);
 /* Submits what is queued, then blocks for one completion.
- * 1: *out filled.  0: interrupted by a signal (nothing lost).  -errno. */
+ * 1: *out filled.  0: interrupted by a signal (nothing lost).  -errno,
+ * e.g. -EBADR once after the kernel dropped completions (out of memory). */
 URING_API int uring_wait(uring *t, uring_completion *out);
-/* As uring_wait; 0 also when timeout_ns passes with no completion. */
+/* As uring_wait; 0 also when timeout_ns passes with no completion.
+ * -EOPNOTSUPP on kernels before 5.11 (no IORING_FEAT_EXT_ARG): curing
+ * never queues a hidden timeout job on the caller's behalf. */
 URING_API int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out);
 /* Never submits, never blocks.  1: *out filled.  0: none ready. */
 URING_API int uring_get_cqe_nonblocking(uring *t, uring_completion *out);
@@ -193,7 +199,8 @@ URING_API uring_job uring_fallocate(uring *t, int fd, int mode, uint64_t off, ui
 URING_API uring_job uring_ftruncate(uring *t, int fd, uint64_t len, void *data);
 
 /* the registered (fixed) buffer, Uring.set_fixed_buffer / Uring.Region */
-/* 0.  -ENOMEM: RLIMIT_MEMLOCK too low.  -EBUSY: active ops.  len 0: unregister. */
+/* 0.  -ENOMEM: RLIMIT_MEMLOCK too low.  -EBUSY: active ops.  -EFAULT: NULL
+ * buf with len > 0.  len 0: unregister.  A failed call leaves no buffer. */
 URING_API int   uring_set_fixed_buffer(uring *t, void *buf, size_t len);
 URING_API void *uring_fixed_buffer(const uring *t, size_t *len);
 /* -EINVAL when [off, off+len) is outside the fixed buffer. */
@@ -208,10 +215,14 @@ URING_API uring_job uring_writev_fixed(uring *t, int fd, const struct iovec *iov
 
 typedef struct uring_region uring_region;
 typedef struct uring_chunk { uring_region *region; size_t offset; } uring_chunk;
-URING_API uring_region *uring_region_create(void *buf, size_t len, size_t block_size); /* NULL+EINVAL if block_size 0 */
+/* NULL + errno: EINVAL if block_size is 0, buf is NULL, len < block_size or
+ * there are 2^32 blocks or more; ENOMEM.  Trailing bytes are unused. */
+URING_API uring_region *uring_region_create(void *buf, size_t len, size_t block_size);
 URING_API void     uring_region_destroy(uring_region *r);
 URING_API int      uring_region_alloc(uring_region *r, uring_chunk *out);  /* 0, or -ENOSPC */
-URING_API int      uring_region_free(uring_chunk c);                       /* 0, or -EINVAL on a double free */
+/* 0, or -EINVAL: a double free, a chunk never handed out (offset not on a
+ * block boundary or beyond the region), or a NULL region. */
+URING_API int      uring_region_free(uring_chunk c);
 URING_API unsigned uring_region_avail(const uring_region *r);
 URING_API size_t   uring_region_block_size(const uring_region *r);
 URING_API void    *uring_chunk_ptr(uring_chunk c);
@@ -255,7 +266,10 @@ URING_API int       uring_msghdr_flags(const uring_msghdr *m);
 
 /* ---- SQE flags on a queued job: the kernel's IOSQE_* values ---- */
 #define URING_FIXED_FILE  (1u << 0)   /* the job's fd is an index into the registered files */
-#define URING_DRAIN       (1u << 1)   /* start only after every earlier job has completed */
+#define URING_DRAIN       (1u << 1)   /* start only after every earlier job has completed;
+					 * every later job (cancels too) waits behind it, so
+					 * a drained job after one that never completes
+					 * stalls the ring (docs/reliability.md) */
 #define URING_LINK        (1u << 2)   /* the next job starts after this one succeeds */
 #define URING_HARDLINK    (1u << 3)   /* the next job starts after this one, even on failure */
 #define URING_ASYNC       (1u << 4)   /* skip the inline attempt: go to a kernel worker */

@@ -4,7 +4,7 @@
 
 /* file_offset -1 is the kernel's "use and advance the file position"
  * (FEAT_RW_CUR_POS); any other negative offset is refused here. */
-static int rw_check(uring *t, const void *buf, unsigned len, int64_t file_offset)
+static int rw_check(const uring *t, const void *buf, unsigned len, int64_t file_offset)
 {
 	if (!t || file_offset < -1)
 		return -EINVAL;

@@ -23,8 +23,6 @@ uring_job uring_timeout(uring *t, uring_clock clock, uint64_t ns, bool absolute,
 	uint32_t flags;
 	if (!t || clock_flags(clock, &flags) < 0)
 		return -EINVAL;
-	if (ns / 1000000000u > INT64_MAX)
-		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return 0;
