@@ -15,7 +15,7 @@
 
 /* A path's errors, found before an SQE is taken so a full SQ never hides
  * them: -EFAULT for NULL, -ENAMETOOLONG at PATH_MAX bytes or more (the
- * kernel's getname limit), as uring__sketch_path says them. */
+ * kernel's getname limit). */
 static int path_check(const char *path)
 {
 	if (!path)
@@ -28,13 +28,8 @@ struct path_copies {
 	void *extra;           /* extra_len bytes, 8-aligned, or NULL */
 };
 
-/*
- * Everything an op copies, in ONE sketch allocation.  The sketch recycles
- * itself at the start of an allocation once the kernel has consumed every
- * committed SQE, and the SQE being built here is not committed yet: a
- * second allocation for the same op could be handed the first one's bytes.
- * Paths must have passed path_check.
- */
+/* Everything an op copies (its paths, and open_how for openat2), in one
+ * sketch allocation.  Paths must have passed path_check. */
 static int sketch_copy(uring *t, const char *a, const char *b, size_t extra_len, struct path_copies *out)
 {
 	size_t extra = (extra_len + 7u) & ~(size_t)7u;
@@ -49,6 +44,36 @@ static int sketch_copy(uring *t, const char *a, const char *b, size_t extra_len,
 }
 
 /*
+ * The front every path op shares: check the ring and the npaths (1 or 2)
+ * paths, take an SQE, copy the paths (and extra_len more bytes) to the
+ * sketch, and fill opcode, fd = dirfd, addr = first path, addr2 = second.
+ * 1 with *sqe ready for the op's own fields and uring__sqe_commit; 0 when
+ * the SQ is full; -errno.  Nothing is queued until the commit.
+ */
+static int path_sqe(uring *t, uint8_t opcode, int dirfd, const char *a, const char *b,
+		    unsigned npaths, size_t extra_len, struct path_copies *c, struct uring__sqe **sqe)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = path_check(a);
+	if (ret == 0 && npaths == 2)
+		ret = path_check(b);
+	if (ret < 0)
+		return ret;
+	*sqe = uring__sqe_next(t);
+	if (!*sqe)
+		return 0;
+	ret = sketch_copy(t, a, npaths == 2 ? b : NULL, extra_len, c);
+	if (ret < 0)
+		return ret;
+	(*sqe)->opcode = opcode;
+	(*sqe)->fd = dirfd;
+	(*sqe)->addr = uring__ptr(c->a);
+	(*sqe)->addr2 = uring__ptr(c->b);
+	return 1;
+}
+
+/*
  * IORING_OP_OPENAT2 (5.6) as openat2(2): flags carry the access mode, as
  * in the syscall (OCaml's Uring.openat2 takes it apart, as ~access).  The
  * struct open_how is copied to the sketch with the path; the kernel reads
@@ -59,23 +84,13 @@ static int sketch_copy(uring *t, const char *a, const char *b, size_t extra_len,
 uring_job uring_openat2(uring *t, int dirfd, const char *path, uint64_t flags,
 			uint64_t mode, uint64_t resolve, void *data)
 {
-	if (!t)
-		return -EINVAL;
-	int ret = path_check(path);
-	if (ret < 0)
-		return ret;
-	struct uring__sqe *sqe = uring__sqe_next(t);
-	if (!sqe)
-		return 0;
 	struct path_copies c;
-	ret = sketch_copy(t, path, NULL, sizeof(struct uring__open_how), &c);
-	if (ret < 0)
+	struct uring__sqe *sqe;
+	int ret = path_sqe(t, IORING_OP_OPENAT2, dirfd, path, NULL, 1, sizeof(struct uring__open_how), &c, &sqe);
+	if (ret <= 0)
 		return ret;
 	struct uring__open_how *how = c.extra;
 	*how = (struct uring__open_how){ .flags = flags, .mode = mode, .resolve = resolve };
-	sqe->opcode = IORING_OP_OPENAT2;
-	sqe->fd = dirfd;
-	sqe->addr = uring__ptr(c.a);
 	sqe->len = sizeof(*how);
 	sqe->off = uring__ptr(how);
 	return uring__sqe_commit(t, sqe, data);
@@ -90,23 +105,13 @@ uring_job uring_openat2(uring *t, int dirfd, const char *path, uint64_t flags,
 uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
 		      unsigned mask, struct statx *out, void *data)
 {
-	if (!t)
-		return -EINVAL;
-	int ret = path_check(path);
-	if (ret < 0)
-		return ret;
-	if (!out)
+	if (t && !out)
 		return -EFAULT;
-	struct uring__sqe *sqe = uring__sqe_next(t);
-	if (!sqe)
-		return 0;
 	struct path_copies c;
-	ret = sketch_copy(t, path, NULL, 0, &c);
-	if (ret < 0)
+	struct uring__sqe *sqe;
+	int ret = path_sqe(t, IORING_OP_STATX, dirfd, path, NULL, 1, 0, &c, &sqe);
+	if (ret <= 0)
 		return ret;
-	sqe->opcode = IORING_OP_STATX;
-	sqe->fd = dirfd;
-	sqe->addr = uring__ptr(c.a);
 	sqe->len = mask;
 	sqe->off = uring__ptr(out);
 	sqe->statx_flags = (uint32_t)flags;
@@ -116,21 +121,11 @@ uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
 /* IORING_OP_UNLINKAT (5.11) as unlinkat(2); dir is AT_REMOVEDIR, as OCaml's ~dir. */
 uring_job uring_unlink(uring *t, int dirfd, const char *path, bool dir, void *data)
 {
-	if (!t)
-		return -EINVAL;
-	int ret = path_check(path);
-	if (ret < 0)
-		return ret;
-	struct uring__sqe *sqe = uring__sqe_next(t);
-	if (!sqe)
-		return 0;
 	struct path_copies c;
-	ret = sketch_copy(t, path, NULL, 0, &c);
-	if (ret < 0)
+	struct uring__sqe *sqe;
+	int ret = path_sqe(t, IORING_OP_UNLINKAT, dirfd, path, NULL, 1, 0, &c, &sqe);
+	if (ret <= 0)
 		return ret;
-	sqe->opcode = IORING_OP_UNLINKAT;
-	sqe->fd = dirfd;
-	sqe->addr = uring__ptr(c.a);
 	sqe->unlink_flags = dir ? AT_REMOVEDIR : 0;
 	return uring__sqe_commit(t, sqe, data);
 }
@@ -138,21 +133,11 @@ uring_job uring_unlink(uring *t, int dirfd, const char *path, bool dir, void *da
 /* IORING_OP_MKDIRAT (5.15) as mkdirat(2): the mode is filtered by the umask. */
 uring_job uring_mkdirat(uring *t, int dirfd, const char *path, mode_t mode, void *data)
 {
-	if (!t)
-		return -EINVAL;
-	int ret = path_check(path);
-	if (ret < 0)
-		return ret;
-	struct uring__sqe *sqe = uring__sqe_next(t);
-	if (!sqe)
-		return 0;
 	struct path_copies c;
-	ret = sketch_copy(t, path, NULL, 0, &c);
-	if (ret < 0)
+	struct uring__sqe *sqe;
+	int ret = path_sqe(t, IORING_OP_MKDIRAT, dirfd, path, NULL, 1, 0, &c, &sqe);
+	if (ret <= 0)
 		return ret;
-	sqe->opcode = IORING_OP_MKDIRAT;
-	sqe->fd = dirfd;
-	sqe->addr = uring__ptr(c.a);
 	sqe->len = mode;
 	return uring__sqe_commit(t, sqe, data);
 }
@@ -161,25 +146,12 @@ uring_job uring_mkdirat(uring *t, int dirfd, const char *path, mode_t mode, void
 static uring_job two_path_queue(uring *t, uint8_t opcode, int olddirfd, const char *oldpath,
 				int newdirfd, const char *newpath, uint32_t flags, void *data)
 {
-	if (!t)
-		return -EINVAL;
-	int ret = path_check(oldpath);
-	if (ret == 0)
-		ret = path_check(newpath);
-	if (ret < 0)
-		return ret;
-	struct uring__sqe *sqe = uring__sqe_next(t);
-	if (!sqe)
-		return 0;
 	struct path_copies c;
-	ret = sketch_copy(t, oldpath, newpath, 0, &c);
-	if (ret < 0)
+	struct uring__sqe *sqe;
+	int ret = path_sqe(t, opcode, olddirfd, oldpath, newpath, 2, 0, &c, &sqe);
+	if (ret <= 0)
 		return ret;
-	sqe->opcode = opcode;
-	sqe->fd = olddirfd;
-	sqe->addr = uring__ptr(c.a);
 	sqe->len = (uint32_t)newdirfd;
-	sqe->addr2 = uring__ptr(c.b);
 	sqe->op_flags = flags;
 	return uring__sqe_commit(t, sqe, data);
 }
@@ -206,23 +178,10 @@ uring_job uring_renameat(uring *t, int olddirfd, const char *oldpath, int newdir
  */
 uring_job uring_symlinkat(uring *t, const char *target, int newdirfd, const char *linkpath, void *data)
 {
-	if (!t)
-		return -EINVAL;
-	int ret = path_check(target);
-	if (ret == 0)
-		ret = path_check(linkpath);
-	if (ret < 0)
-		return ret;
-	struct uring__sqe *sqe = uring__sqe_next(t);
-	if (!sqe)
-		return 0;
 	struct path_copies c;
-	ret = sketch_copy(t, target, linkpath, 0, &c);
-	if (ret < 0)
+	struct uring__sqe *sqe;
+	int ret = path_sqe(t, IORING_OP_SYMLINKAT, newdirfd, target, linkpath, 2, 0, &c, &sqe);
+	if (ret <= 0)
 		return ret;
-	sqe->opcode = IORING_OP_SYMLINKAT;
-	sqe->fd = newdirfd;
-	sqe->addr = uring__ptr(c.a);
-	sqe->addr2 = uring__ptr(c.b);
 	return uring__sqe_commit(t, sqe, data);
 }

@@ -26,11 +26,9 @@ uring_job uring_timeout(uring *t, uring_clock clock, uint64_t ns, bool absolute,
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return 0;
-	struct uring__kernel_timespec *ts = uring__sketch_alloc(t, sizeof(*ts), _Alignof(struct uring__kernel_timespec));
+	struct uring__kernel_timespec *ts = uring__sketch_timespec(t, ns);
 	if (!ts)
 		return -ENOMEM;
-	ts->tv_sec = (int64_t)(ns / 1000000000u);
-	ts->tv_nsec = (int64_t)(ns % 1000000000u);
 	sqe->opcode = IORING_OP_TIMEOUT;
 	sqe->fd = -1;
 	sqe->addr = uring__ptr(ts);

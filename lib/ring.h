@@ -240,12 +240,9 @@ static inline uint64_t uring__ptr(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
-/*
- * Copies a NUL-terminated path into the sketch: 0 and *out set, -EFAULT for
- * NULL, -ENAMETOOLONG when it has PATH_MAX bytes or more (the kernel's own
- * limit, checked here so nothing is queued), -ENOMEM.
- */
-int uring__sketch_path(uring *t, const char *path, const char **out);
+/* ns as the kernel's timespec, normalised (tv_nsec < 1e9, which
+ * timespec64_valid() requires), in the sketch; NULL: -ENOMEM. */
+struct uring__kernel_timespec *uring__sketch_timespec(uring *t, uint64_t ns);
 
 /* ---- hold.c, buf_ring.c: state of the beyond-OCaml features ---- */
 /* Called by uring_exit once no job is active: frees held memory and the

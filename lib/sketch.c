@@ -11,7 +11,6 @@
  * an arena that fills up is not moved (queued SQEs point into it): a larger
  * one takes over and the outgrown one waits on the `old` list for the reset.
  */
-#include <limits.h>
 #include <stdlib.h>
 
 #include "ring.h"
@@ -100,17 +99,13 @@ void *uring__sketch_alloc(uring *t, size_t len, size_t align)
 	return s->buf + start;
 }
 
-int uring__sketch_path(uring *t, const char *path, const char **out)
+struct uring__kernel_timespec *uring__sketch_timespec(uring *t, uint64_t ns)
 {
-	if (!path)
-		return -EFAULT;
-	size_t len = strnlen(path, PATH_MAX);
-	if (len == PATH_MAX)
-		return -ENAMETOOLONG;
-	char *copy = uring__sketch_alloc(t, len + 1, 1);
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, path, len + 1);
-	*out = copy;
-	return 0;
+	struct uring__kernel_timespec *ts =
+		uring__sketch_alloc(t, sizeof(*ts), _Alignof(struct uring__kernel_timespec));
+	if (ts) {
+		ts->tv_sec = (int64_t)(ns / 1000000000u);
+		ts->tv_nsec = (int64_t)(ns % 1000000000u);
+	}
+	return ts;
 }
