@@ -79,12 +79,7 @@ static uring_job fixed_queue(uring *t, uint8_t opcode, int fd, size_t off, unsig
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return 0;
-	sqe->opcode = opcode;
-	sqe->fd = fd;
-	sqe->addr = uring__ptr((uint8_t *)t->fixed_buf + off);
-	sqe->len = len;
-	sqe->off = (uint64_t)file_offset;
-	sqe->buf_index = 0;
+	uring__sqe_rw(sqe, opcode, fd, (uint8_t *)t->fixed_buf + off, len, (uint64_t)file_offset);   /* buf_index 0 */
 	return uring__sqe_commit(t, sqe, data);
 }
 
@@ -136,12 +131,7 @@ static uring_job fixedv_queue(uring *t, uint8_t opcode, int fd, const struct iov
 	ret = uring__iov_copy(t, iov, iovcnt, &copy);
 	if (ret < 0)
 		return ret;
-	sqe->opcode = opcode;
-	sqe->fd = fd;
-	sqe->addr = uring__ptr(copy);
-	sqe->len = iovcnt;
-	sqe->off = (uint64_t)file_offset;
-	sqe->buf_index = 0;
+	uring__sqe_rw(sqe, opcode, fd, copy, iovcnt, (uint64_t)file_offset);   /* buf_index 0 */
 	return uring__sqe_commit(t, sqe, data);
 }
 

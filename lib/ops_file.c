@@ -41,11 +41,7 @@ static uring_job rwv_queue(uring *t, uint8_t opcode, int fd, const struct iovec 
 	ret = uring__iov_copy(t, iov, iovcnt, &copy);
 	if (ret < 0)
 		return ret;
-	sqe->opcode = opcode;
-	sqe->fd = fd;
-	sqe->addr = uring__ptr(copy);
-	sqe->len = iovcnt;
-	sqe->off = (uint64_t)file_offset;
+	uring__sqe_rw(sqe, opcode, fd, copy, iovcnt, (uint64_t)file_offset);
 	sqe->rw_flags = rw_flags;
 	return uring__sqe_commit(t, sqe, data);
 }

@@ -184,10 +184,7 @@ static uring_job sr_queue(uring *t, uint8_t opcode, int fd, const void *buf, siz
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return 0;
-	sqe->opcode = opcode;
-	sqe->fd = fd;
-	sqe->addr = uring__ptr(buf);
-	sqe->len = (uint32_t)len;
+	uring__sqe_rw(sqe, opcode, fd, buf, (uint32_t)len, 0);
 	sqe->msg_flags = (uint32_t)flags;
 	return uring__sqe_commit(t, sqe, data);
 }

@@ -208,6 +208,17 @@ static inline struct uring__sqe *uring__sqe_next(uring *t)
 	return sqe;
 }
 
+/* The fields most ops fill, in the layout the kernel's io_prep_rw reads. */
+static inline void uring__sqe_rw(struct uring__sqe *sqe, uint8_t opcode, int fd, const void *addr,
+				 uint32_t len, uint64_t off)
+{
+	sqe->opcode = opcode;
+	sqe->fd = fd;
+	sqe->addr = (uint64_t)(uintptr_t)addr;
+	sqe->len = len;
+	sqe->off = off;
+}
+
 /* Gives the filled SQE a job id and queues it: the id (> 0) or -ENOMEM. */
 static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void *data)
 {
