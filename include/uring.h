@@ -144,6 +144,17 @@ URING_API int uring_wait(uring *t, uring_completion *out);
  * -EOPNOTSUPP on kernels before 5.11 (no IORING_FEAT_EXT_ARG): curing
  * never queues a hidden timeout job on the caller's behalf. */
 URING_API int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out);
+/* Submits what is queued, then blocks until at least min completions are
+ * ready, then collects up to max of them with one CQ head update; one
+ * io_uring_enter at most.  Returns how many were collected: fewer than min
+ * (possibly 0) when a signal came or timeout_ns passed first
+ * (URING_WAIT_FOREVER: no timeout), and also when a uring_timeout job
+ * fires: the kernel wakes every waiter on a timeout completion, whatever
+ * the count.  -EINVAL: NULL out, min 0, min > max, or min above the CQ
+ * size; -EOPNOTSUPP for a timeout before 5.11. */
+#define URING_WAIT_FOREVER UINT64_MAX
+URING_API int uring_wait_many(uring *t, uring_completion *out, unsigned max, unsigned min,
+			      uint64_t timeout_ns);
 /* Never submits, never blocks.  1: *out filled.  0: none ready. */
 URING_API int uring_get_cqe_nonblocking(uring *t, uring_completion *out);
 /* Non-blocking batch: up to max completions, one CQ head update. */

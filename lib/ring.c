@@ -384,15 +384,17 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 }
 
 /*
- * The one wait path: publish queued SQEs, and unless a completion is
+ * The one wait path: publish queued SQEs, and unless min completions are
  * already there with nothing to submit, make exactly one io_uring_enter
- * that submits and waits.  Never blocks twice (liburing #393).  The kernel
- * reports a signal during the wait as -EINTR, or, when the same call also
- * submitted, as the submit count with no CQE (liburing #1280): both end
- * here with no completion, returned as 0, and nothing is lost because
- * every SQE stays queued or submitted and every CQE stays in the ring.
+ * that submits and waits for min; then collect up to max.  Never blocks
+ * twice (liburing #393).  The kernel reports a signal during the wait as
+ * -EINTR, or, when the same call also submitted, as the submit count with
+ * fewer completions than asked (liburing #1280): both end here with what
+ * is there (possibly 0), and nothing is lost because every SQE stays
+ * queued or submitted and every CQE stays in the ring.
  */
-static int wait_one(uring *t, uring_completion *out, const struct uring__getevents_arg *arg)
+static int wait_batch(uring *t, uring_completion *out, unsigned max, unsigned min,
+		      const struct uring__getevents_arg *arg)
 {
 	uint32_t pending = sq_flush(t);
 	unsigned flags = IORING_ENTER_GETEVENTS;
@@ -403,27 +405,43 @@ static int wait_one(uring *t, uring_completion *out, const struct uring__geteven
 			flags |= IORING_ENTER_SQ_WAKEUP;
 	}
 	if (to_submit == 0 && !(flags & IORING_ENTER_SQ_WAKEUP) && !cq_needs_flush(t) &&
-	    cq_drain(t, out, 1))
-		return 1;
+	    uring__load_acquire(t->cq.ktail) - *t->cq.khead >= min) {
+		unsigned n = cq_drain(t, out, max);
+		if (n > 0)
+			return (int)n;   /* else only strays: wait as if empty */
+	}
 	if (arg)
 		flags |= IORING_ENTER_EXT_ARG;
-	int ret = uring__enter(t, to_submit, 1, flags, arg, arg ? sizeof(*arg) : 0);
+	int ret = uring__enter(t, to_submit, min, flags, arg, arg ? sizeof(*arg) : 0);
 	if (ret == -EBADR)
 		return ret;   /* the kernel dropped CQEs: reported once, never hidden */
 	if (ret >= 0)
 		uring__sketch_release_if_idle(t);
-	if (cq_drain(t, out, 1))
-		return 1;
+	unsigned n = cq_drain(t, out, max);
+	if (n > 0)
+		return (int)n;
 	if (ret >= 0 || ret == -EINTR || ret == -ETIME)
 		return 0;
 	return ret;
+}
+
+/* A relative wait deadline for IORING_ENTER_EXT_ARG (5.11+). */
+static void wait_deadline(struct uring__getevents_arg *arg, struct uring__kernel_timespec *ts,
+			  uint64_t timeout_ns)
+{
+	ts->tv_sec = (int64_t)(timeout_ns / 1000000000u);
+	ts->tv_nsec = (int64_t)(timeout_ns % 1000000000u);
+	*arg = (struct uring__getevents_arg){
+		.sigmask_sz = URING__KERNEL_SIGSET_SIZE,
+		.ts = uring__ptr(ts),
+	};
 }
 
 int uring_wait(uring *t, uring_completion *out)
 {
 	if (!t || !out)
 		return -EINVAL;
-	return wait_one(t, out, NULL);
+	return wait_batch(t, out, 1, 1, NULL);
 }
 
 int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out)
@@ -434,16 +452,30 @@ int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out)
 	 * and with it the caller's queue): without EXT_ARG, refuse. */
 	if (!(t->features & IORING_FEAT_EXT_ARG))
 		return -EOPNOTSUPP;
-	struct uring__kernel_timespec ts = {
-		.tv_sec = (int64_t)(timeout_ns / 1000000000u),
-		.tv_nsec = (int64_t)(timeout_ns % 1000000000u),
-	};
-	struct uring__getevents_arg arg = {
-		.sigmask = 0,
-		.sigmask_sz = URING__KERNEL_SIGSET_SIZE,
-		.ts = uring__ptr(&ts),
-	};
-	return wait_one(t, out, &arg);
+	struct uring__kernel_timespec ts;
+	struct uring__getevents_arg arg;
+	wait_deadline(&arg, &ts, timeout_ns);
+	return wait_batch(t, out, 1, 1, &arg);
+}
+
+/*
+ * liburing's io_uring_submit_and_wait(n) plus a batch peek, in one call: a
+ * loop whose own writes complete inline would otherwise wake on them and
+ * need a second enter to wait for its reads.  min is bounded by the CQ size
+ * (a larger count could only be met through the overflow backlog).
+ */
+int uring_wait_many(uring *t, uring_completion *out, unsigned max, unsigned min, uint64_t timeout_ns)
+{
+	if (!t || !out || min == 0 || min > max || min > t->cq.entries)
+		return -EINVAL;
+	if (timeout_ns == URING_WAIT_FOREVER)
+		return wait_batch(t, out, max, min, NULL);
+	if (!(t->features & IORING_FEAT_EXT_ARG))
+		return -EOPNOTSUPP;
+	struct uring__kernel_timespec ts;
+	struct uring__getevents_arg arg;
+	wait_deadline(&arg, &ts, timeout_ns);
+	return wait_batch(t, out, max, min, &arg);
 }
 
 /* Never submits: one enter with to_submit 0, and only when the kernel is

@@ -45,6 +45,8 @@ CASE(noop_null_ring, RETURNS, -EINVAL, return uring_noop(NULL, NULL);)
 CASE(submit_null_ring, RETURNS, -EINVAL, return uring_submit(NULL);)
 CASE(wait_null_out, RETURNS, -EINVAL, return uring_wait(c->t, NULL);)
 CASE(wait_timeout_null_out, RETURNS, -EINVAL, return uring_wait_timeout(c->t, 1, NULL);)
+CASE(wait_many_min_above_max, RETURNS, -EINVAL, uring_completion cs[2]; return uring_wait_many(c->t, cs, 2, 3, URING_WAIT_FOREVER);)
+CASE(wait_many_zero_min, RETURNS, -EINVAL, uring_completion cs[2]; return uring_wait_many(c->t, cs, 2, 0, 1000);)
 CASE(get_cqe_null_out, RETURNS, -EINVAL, return uring_get_cqe_nonblocking(c->t, NULL);)
 CASE(reap_null_out, RETURNS, -EINVAL, return uring_reap(c->t, NULL, 8);)
 CASE(exit_null_ring, RETURNS, -EINVAL, return uring_exit(NULL);)
@@ -124,6 +126,8 @@ static const struct bad_case cases[] = {
 	ROW(submit_null_ring, RETURNS, -EINVAL),
 	ROW(wait_null_out, RETURNS, -EINVAL),
 	ROW(wait_timeout_null_out, RETURNS, -EINVAL),
+	ROW(wait_many_min_above_max, RETURNS, -EINVAL),
+	ROW(wait_many_zero_min, RETURNS, -EINVAL),
 	ROW(get_cqe_null_out, RETURNS, -EINVAL),
 	ROW(reap_null_out, RETURNS, -EINVAL),
 	ROW(exit_null_ring, RETURNS, -EINVAL),

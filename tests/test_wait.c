@@ -2,7 +2,10 @@
 /* Waiting: signals, timed waits, and timeouts on every clock. */
 #include "helpers.h"
 
+#include <pthread.h>
 #include <sys/time.h>
+
+#include "syscall.h"
 
 static volatile sig_atomic_t alarms;
 
@@ -135,6 +138,107 @@ static void unknown_clock_is_refused(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+/* Writes one byte to each pipe in turn, 10 ms apart. */
+struct staggered { int fds[4]; int n; };
+
+static void *write_staggered(void *arg)
+{
+	struct staggered *w = arg;
+	for (int i = 0; i < w->n; i++) {
+		usleep(10000);
+		if (write(w->fds[i], "x", 1) != 1)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+/* Reads (not timeouts: a fired timeout wakes every waiter whatever its
+ * count, which is the kernel's rule in io_should_wake). */
+static void wait_many_gathers_min_completions_in_one_enter(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	int p[4][2];
+	char bytes[4];
+	struct staggered w = { .n = 4 };
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pipe(p[i]), 0);
+		w.fds[i] = p[i][1];
+		assert_true(uring_read(t, p[i][0], &bytes[i], 1, 0, (void *)(intptr_t)i) > 0);
+	}
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, write_staggered, &w), 0);
+	uint64_t enters = uring__sys_calls(URING__SYS_ENTER);
+	uint64_t start = now_ns(CLOCK_MONOTONIC);
+	uring_completion c[8];
+	assert_int_equal(uring_wait_many(t, c, 8, 4, URING_WAIT_FOREVER), 4);
+	assert_true(now_ns(CLOCK_MONOTONIC) - start >= 39000000);   /* the last byte: 40 ms */
+	assert_int_equal(uring__sys_calls(URING__SYS_ENTER), enters + 1);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(c[i].result, 1);
+	assert_int_equal(uring_active_ops(t), 0);
+	void *ret;
+	assert_int_equal(pthread_join(th, &ret), 0);
+	assert_null(ret);
+	/* Already there: no syscall at all. */
+	for (int i = 0; i < 3; i++)
+		assert_true(uring_noop(t, NULL) > 0);
+	assert_int_equal(uring_submit(t), 3);
+	enters = uring__sys_calls(URING__SYS_ENTER);
+	assert_int_equal(uring_wait_many(t, c, 2, 2, URING_WAIT_FOREVER), 2);   /* max bounds it */
+	assert_int_equal(uring_wait_many(t, c, 8, 1, URING_WAIT_FOREVER), 1);
+	assert_int_equal(uring__sys_calls(URING__SYS_ENTER), enters);
+	for (int i = 0; i < 4; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static void wait_many_returns_what_is_there_at_the_deadline(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	int ready[2], idle[2];
+	char a, b;
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(idle), 0);
+	assert_int_equal(write(ready[1], "r", 1), 1);
+	assert_true(uring_read(t, ready[0], &a, 1, 0, NULL) > 0);
+	uring_job stuck = uring_read(t, idle[0], &b, 1, 0, NULL);
+	assert_true(stuck > 0);
+	uring_completion c[4];
+	uint64_t start = now_ns(CLOCK_MONOTONIC);
+	assert_int_equal(uring_wait_many(t, c, 4, 2, 50000000), 1);   /* 2 asked, 1 by the deadline */
+	assert_true(now_ns(CLOCK_MONOTONIC) - start >= 45000000);
+	assert_int_equal(c[0].result, 1);
+	/* A signal ends it too, with nothing lost. */
+	alarms = 0;
+	alarm_in_ms(30);
+	assert_int_equal(uring_wait_many(t, c, 4, 1, URING_WAIT_FOREVER), 0);
+	assert_int_equal(alarms, 1);
+	assert_int_equal(uring_active_ops(t), 1);
+	cancel_and_drain(t, stuck);
+	close(ready[0]);
+	close(ready[1]);
+	close(idle[0]);
+	close(idle[1]);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static void wait_many_refuses_bad_counts(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(4, NULL);   /* CQ of 8 */
+	uring_completion c[16];
+	assert_int_equal(uring_wait_many(t, c, 4, 0, URING_WAIT_FOREVER), -EINVAL);
+	assert_int_equal(uring_wait_many(t, c, 2, 3, URING_WAIT_FOREVER), -EINVAL);
+	assert_int_equal(uring_wait_many(t, c, 16, 9, URING_WAIT_FOREVER), -EINVAL);
+	assert_int_equal(uring_wait_many(t, NULL, 4, 1, URING_WAIT_FOREVER), -EINVAL);
+	assert_int_equal(uring_wait_many(NULL, c, 4, 1, URING_WAIT_FOREVER), -EINVAL);
+	assert_int_equal(uring_exit(t), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +247,9 @@ int main(void)
 		cmocka_unit_test(wait_timeout_elapses_with_no_completion),
 		cmocka_unit_test(timeouts_fire_on_every_clock),
 		cmocka_unit_test(unknown_clock_is_refused),
+		cmocka_unit_test(wait_many_gathers_min_completions_in_one_enter),
+		cmocka_unit_test(wait_many_returns_what_is_there_at_the_deadline),
+		cmocka_unit_test(wait_many_refuses_bad_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
