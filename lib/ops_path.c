@@ -105,7 +105,8 @@ uring_job uring_openat2(uring *t, int dirfd, const char *path, uint64_t flags,
 uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
 		      unsigned mask, struct statx *out, void *data)
 {
-	if (t && !out)
+	/* The order statx(2) reports in: the path's errors before out's. */
+	if (t && path_check(path) == 0 && !out)
 		return -EFAULT;
 	struct path_copies c;
 	struct uring__sqe *sqe;

@@ -80,6 +80,7 @@ CASE(openat2_path_max, RETURNS, -ENAMETOOLONG, return uring_openat2(c->t, AT_FDC
 CASE(openat2_unknown_resolve, COMPLETES_WITH, -EINVAL, return uring_openat2(c->t, AT_FDCWD, ".", O_RDONLY, 0, 1u << 30, NULL);)
 CASE(openat2_bad_dirfd, COMPLETES_WITH, -EBADF, return uring_openat2(c->t, -5, "x", O_RDONLY, 0, 0, NULL);)
 CASE(statx_null_out, RETURNS, -EFAULT, return uring_statx(c->t, AT_FDCWD, ".", 0, STATX_BASIC_STATS, NULL, NULL);)
+CASE(statx_long_path_and_null_out, RETURNS, -ENAMETOOLONG, return uring_statx(c->t, AT_FDCWD, c->long_path, 0, STATX_BASIC_STATS, NULL, NULL);)
 CASE(statx_null_path, RETURNS, -EFAULT, return uring_statx(c->t, AT_FDCWD, NULL, 0, STATX_BASIC_STATS, &c->stx, NULL);)
 CASE(statx_unknown_flags, COMPLETES_WITH, -EINVAL, return uring_statx(c->t, AT_FDCWD, ".", 1 << 28, STATX_BASIC_STATS, &c->stx, NULL);)
 CASE(unlink_null_path, RETURNS, -EFAULT, return uring_unlink(c->t, AT_FDCWD, NULL, false, NULL);)
@@ -159,6 +160,7 @@ static const struct bad_case cases[] = {
 	ROW(openat2_unknown_resolve, COMPLETES_WITH, -EINVAL),
 	ROW(openat2_bad_dirfd, COMPLETES_WITH, -EBADF),
 	ROW(statx_null_out, RETURNS, -EFAULT),
+	ROW(statx_long_path_and_null_out, RETURNS, -ENAMETOOLONG),
 	ROW(statx_null_path, RETURNS, -EFAULT),
 	ROW(statx_unknown_flags, COMPLETES_WITH, -EINVAL),
 	ROW(unlink_null_path, RETURNS, -EFAULT),
