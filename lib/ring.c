@@ -113,14 +113,12 @@ static int map_rings(uring *t, const struct uring__params *p)
 	t->sq.khead = (uint32_t *)(sq + p->sq_off.head);
 	t->sq.ktail = (uint32_t *)(sq + p->sq_off.tail);
 	t->sq.kflags = (uint32_t *)(sq + p->sq_off.flags);
-	t->sq.kdropped = (uint32_t *)(sq + p->sq_off.dropped);
 	t->sq.array = (p->flags & IORING_SETUP_NO_SQARRAY) ? NULL : (uint32_t *)(sq + p->sq_off.array);
 	t->sq.mask = *(uint32_t *)(sq + p->sq_off.ring_mask);
 	t->sq.entries = *(uint32_t *)(sq + p->sq_off.ring_entries);
 	t->sq.shift = sqe_shift;
 	t->cq.khead = (uint32_t *)(cq + p->cq_off.head);
 	t->cq.ktail = (uint32_t *)(cq + p->cq_off.tail);
-	t->cq.koverflow = (uint32_t *)(cq + p->cq_off.overflow);
 	t->cq.cqes = (struct uring__cqe *)(cq + p->cq_off.cqes);
 	t->cq.mask = *(uint32_t *)(cq + p->cq_off.ring_mask);
 	t->cq.entries = *(uint32_t *)(cq + p->cq_off.ring_entries);

@@ -34,7 +34,6 @@ struct uring__sq {
 	uint32_t *khead;         /* kernel-written: SQEs consumed */
 	uint32_t *ktail;         /* ours: SQEs published */
 	uint32_t *kflags;        /* kernel-written: NEED_WAKEUP, CQ_OVERFLOW, TASKRUN */
-	uint32_t *kdropped;
 	uint32_t *array;         /* NULL with NO_SQARRAY */
 	struct uring__sqe *sqes;
 	uint32_t mask, entries, shift;
@@ -46,7 +45,6 @@ struct uring__sq {
 struct uring__cq {
 	uint32_t *khead;         /* ours: CQEs consumed */
 	uint32_t *ktail;         /* kernel-written: CQEs posted */
-	uint32_t *koverflow;
 	struct uring__cqe *cqes;
 	uint32_t mask, entries, shift;
 };

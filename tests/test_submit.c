@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* Submission and completion paths: SQ full, CQ overflow, the enter policy. */
 #include "helpers.h"
+#include "ring.h"
 #include "syscall.h"
 
 static uint64_t enters(void)
@@ -178,6 +179,45 @@ static void completion_data_survives_slot_reuse(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+/* Another ring may post any user_data into ours (IORING_OP_MSG_RING); one
+ * naming no live job is counted and dropped, never delivered or fatal. */
+static void foreign_completion_is_dropped(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(4, NULL);
+	uring *sender = ring_or_skip(4, NULL);
+	if (!uring_op_supported(sender, URING_OP_MSG_RING)) {
+		fprintf(stderr, "skip: no IORING_OP_MSG_RING (5.18+)\n");
+		skip();
+	}
+	uring_job live = uring_timeout(t, URING_CLOCK_MONOTONIC, 30ull * 1000000000u, false, NULL);
+	assert_true(live > 0);
+	assert_int_equal(uring_submit(t), 1);
+	/* A raw MSG_RING with the live job's slot but a wrong generation. */
+	struct uring__sqe *sqe = uring__sqe_next(sender);
+	assert_non_null(sqe);
+	sqe->opcode = IORING_OP_MSG_RING;
+	sqe->fd = t->ring_fd;
+	sqe->addr = IORING_MSG_DATA;
+	sqe->len = 77;
+	sqe->off = (uint64_t)live + ((uint64_t)1 << 32);
+	assert_true(uring__sqe_commit(sender, sqe, NULL) > 0);
+	uring_completion c = wait_one(sender);
+	assert_int_equal(c.result, 0);
+	uring_completion got[4];
+	usleep(10000);
+	assert_int_equal(uring_reap(t, got, 4), 0);   /* not delivered */
+	assert_int_equal(t->stray_cqes, 1);
+	assert_int_equal(uring_active_ops(t), 1);     /* the live job untouched */
+	assert_true(uring_cancel(t, live, NULL) > 0);
+	int seen = 0;
+	for (int i = 0; i < 2; i++)
+		seen += wait_one(t).job == live;
+	assert_int_equal(seen, 1);
+	assert_int_equal(uring_exit(t), 0);
+	assert_int_equal(uring_exit(sender), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +228,7 @@ int main(void)
 		cmocka_unit_test(nonblocking_get_never_submits),
 		cmocka_unit_test(batch_reap_takes_what_is_ready_up_to_max),
 		cmocka_unit_test(completion_data_survives_slot_reuse),
+		cmocka_unit_test(foreign_completion_is_dropped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
