@@ -162,7 +162,9 @@ URING_API int uring_reap(uring *t, uring_completion *out, unsigned max);
 
 URING_API int uring_register_eventfd(uring *t, int eventfd);
 URING_API int uring_op_supported(uring *t, unsigned op);   /* 1 / 0 */
-URING_API const char *uring_error_name(int result);        /* "ECANCELED" for -125 */
+/* "ECANCELED" for -125, "EUNKNOWN" for no errno, "OK" for result >= 0:
+ * never NULL, static. */
+URING_API const char *uring_error_name(int result);
 
 /* ------------------------------------------------------------------ */
 /* Operations                                                          */
