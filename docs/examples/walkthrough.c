@@ -82,7 +82,9 @@ int main(int argc, char **argv)
 
 	uring *ring = uring_create(10, NULL);
 	if (!ring) {
-		fprintf(stderr, "uring_create: %s\n", strerror(errno));
+		/* Why: a seccomp filter, kernel.io_uring_disabled, RLIMIT_MEMLOCK, ... */
+		char why[512];
+		fprintf(stderr, "uring_create: %s\n", uring_unavailable_reason(errno, 10, NULL, why, sizeof(why)));
 		return 1;
 	}
 	printf("create: queue depth %u\n", uring_queue_depth(ring));
