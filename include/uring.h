@@ -39,6 +39,14 @@ extern "C" {
 #define URING_API
 #endif
 
+/* This header's version; meson.build refuses to configure if it is not
+ * project()'s.  uring_version() is the linked library's, as URING_VERSION. */
+#define URING_VERSION_MAJOR 0
+#define URING_VERSION_MINOR 1
+#define URING_VERSION_PATCH 0
+#define URING_VERSION ((URING_VERSION_MAJOR << 16) | (URING_VERSION_MINOR << 8) | URING_VERSION_PATCH)
+URING_API unsigned uring_version(void);
+
 struct statx;
 
 typedef struct uring uring;                  /* Uring.t */
