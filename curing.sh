@@ -14,7 +14,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")"
 BUILD_DIR=${BUILD_DIR:-build}
-CORE_PKGS="gcc meson ninja-build pkg-config libcmocka-dev"
+CORE_PKGS="gcc meson ninja-build pkg-config libcmocka-dev groff-base man-db cmake"
 BENCH_PKGS="liburing-dev fio wrk gnuplot"
 
 missing_packages() {
