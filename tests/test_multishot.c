@@ -140,6 +140,8 @@ static void recv_multishot_across_buffer_exhaustion(void **state)
 		}
 		for (int i = 0; i < n_held; i++)
 			assert_int_equal(uring_buf_ring_recycle(br, (unsigned)held[i]), 0);
+		if (n_held)   /* a second return would put one buffer in the ring twice */
+			assert_int_equal(uring_buf_ring_recycle(br, (unsigned)held[0]), -EINVAL);
 		if (have == TOTAL) {
 			/* Still armed, with buffers: the peer's close ends it with 0. */
 			assert_int_equal(uring_active_ops(t), 1);
@@ -184,6 +186,7 @@ static void buf_ring_bad_arguments(void **state)
 	assert_null(uring_buf_ring_buffer(br, 4, NULL));
 	assert_null(uring_buf_ring_buffer(NULL, 0, NULL));
 	assert_int_equal(uring_buf_ring_recycle(br, 4), -EINVAL);
+	assert_int_equal(uring_buf_ring_recycle(br, 0), -EINVAL);   /* the kernel holds it */
 	assert_int_equal(uring_buf_ring_recycle(NULL, 0), -EINVAL);
 	assert_int_equal(uring_buf_ring_destroy(other, br), -EINVAL);
 	assert_int_equal(uring_buf_ring_destroy(t, NULL), -EINVAL);
