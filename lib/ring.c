@@ -379,6 +379,7 @@ int uring_submit(uring *t)
 			if (ret < 0)
 				return ret;
 		}
+		uring__sketch_reclaim_if_used(t);   /* what the poll thread has consumed */
 		return (int)pending;
 	}
 	unsigned flags = cq_needs_flush(t) ? IORING_ENTER_GETEVENTS : 0;
@@ -386,7 +387,7 @@ int uring_submit(uring *t)
 		return 0;
 	int ret = uring__enter(t, pending, 0, flags, NULL, 0);
 	if (ret >= 0)
-		uring__sketch_release_if_idle(t);
+		uring__sketch_reclaim_if_used(t);
 	return ret;
 }
 
@@ -486,7 +487,7 @@ static int wait_batch(uring *t, uring_completion *out, unsigned max, unsigned mi
 	if (ret == -EBADR)
 		return ret;   /* the kernel dropped CQEs: reported once, never hidden */
 	if (ret >= 0)
-		uring__sketch_release_if_idle(t);
+		uring__sketch_reclaim_if_used(t);
 	unsigned n = cq_drain(t, out, max);
 	if (n > 0)
 		return (int)n;
@@ -603,8 +604,7 @@ void uring_get_debug_stats(const uring *t, uring_stats *out)
 	*out = (uring_stats){
 		.sqe_ready = uring_sqe_ready(t),
 		.active_ops = t->heap.in_use,
-		.sketch_buffer_size = t->sketch.size,
-		.sketch_used = t->sketch.used,
-		.sketch_old_buffers = t->sketch.n_old,
 	};
+	uring__sketch_stats(&t->sketch, &out->sketch_buffer_size, &out->sketch_used,
+			    &out->sketch_old_buffers);
 }

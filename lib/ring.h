@@ -29,7 +29,6 @@
 /* Limits: everything has one. */
 #define URING__MAX_ENTRIES      32768u         /* IORING_MAX_ENTRIES */
 #define URING__MAX_CQ_ENTRIES   65536u         /* IORING_MAX_CQ_ENTRIES */
-#define URING__SKETCH_MIN       4096u
 #define URING__SKETCH_MAX       (64u << 20)    /* copied bytes pending per ring */
 
 struct uring__sq {
@@ -51,13 +50,14 @@ struct uring__cq {
 	uint32_t mask, entries, shift;
 };
 
+struct uring__sketch_chunk;
 struct uring__sketch {
-	uint8_t *buf;
-	size_t size;
-	size_t used;
-	void **old;              /* outgrown buffers still referenced by queued SQEs */
-	unsigned n_old, old_cap;
-	uint32_t alloc_tail;     /* sq.sqe_tail at the last allocation */
+	struct uring__sketch_chunk *cur;                 /* allocating from */
+	struct uring__sketch_chunk *full, *full_tail;    /* FIFO waiting for the SQ head */
+	struct uring__sketch_chunk *spare;               /* reusable, at most a few */
+	size_t bytes;            /* all chunks, for the URING__SKETCH_MAX limit */
+	size_t spare_bytes, full_used;
+	unsigned n_full;
 };
 
 struct uring {
@@ -170,16 +170,17 @@ static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void
 
 /* ---- sketch.c ---- */
 void *uring__sketch_alloc(uring *t, size_t len, size_t align);  /* NULL: -ENOMEM */
-void  uring__sketch_release(uring *t);
-
-/* Resets the sketch once nothing queued points into it; inline so the
- * common case, an unused sketch, costs one test on every submit. */
-static inline void uring__sketch_release_if_idle(uring *t)
+/* Frees what the kernel has consumed: called on every allocation, and
+ * after each submit or wait (inline: an unused sketch costs one test). */
+void  uring__sketch_reclaim(uring *t);
+static inline void uring__sketch_reclaim_if_used(uring *t)
 {
-	if (t->sketch.used != 0 || t->sketch.n_old != 0)
-		uring__sketch_release(t);
+	if (t->sketch.cur || t->sketch.full)
+		uring__sketch_reclaim(t);
 }
 void  uring__sketch_destroy(struct uring__sketch *s);
+void  uring__sketch_stats(const struct uring__sketch *s, size_t *bytes, size_t *used,
+			  unsigned *waiting);
 
 /* ---- helpers shared by op builders ---- */
 static inline uint64_t uring__ptr(const void *p)
