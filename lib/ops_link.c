@@ -73,7 +73,7 @@ uring_job uring_link_timeout(uring *t, uint64_t ns, void *data)
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	struct uring__kernel_timespec *ts = uring__sketch_timespec(t, ns);
 	if (!ts)
 		return -ENOMEM;

@@ -49,8 +49,9 @@ static int sketch_copy(uring *t, const char *a, const char *b, size_t extra_len,
  * The front every path op shares: check the ring and the npaths (1 or 2)
  * paths, take an SQE, copy the paths (and extra_len more bytes) to the
  * sketch, and fill opcode, fd = dirfd, addr = first path, addr2 = second.
- * 1 with *sqe ready for the op's own fields and uring__sqe_commit; 0 when
- * the SQ is full; -errno.  Nothing is queued until the commit.
+ * 1 with *sqe ready for the op's own fields and uring__sqe_commit; when
+ * the SQ is full, what uring__sq_full says; -errno.  Nothing is queued
+ * until the commit.
  */
 static int path_sqe(uring *t, uint8_t opcode, int dirfd, const char *a, const char *b,
 		    unsigned npaths, size_t extra_len, struct path_copies *c, struct uring__sqe **sqe)
@@ -64,7 +65,7 @@ static int path_sqe(uring *t, uint8_t opcode, int dirfd, const char *a, const ch
 		return ret;
 	*sqe = uring__sqe_next(t);
 	if (!*sqe)
-		return 0;
+		return uring__sq_full(t);
 	ret = sketch_copy(t, a, npaths == 2 ? b : NULL, extra_len, c);
 	if (ret < 0)
 		return ret;

@@ -597,6 +597,15 @@ unsigned uring_sqe_ready(const uring *t)
 	return t ? t->sq.sqe_tail - uring__sq_head(t) : 0;
 }
 
+unsigned uring_sq_space_left(const uring *t)
+{
+	if (!t)
+		return 0;
+	uint32_t used = t->sq.sqe_tail - uring__sq_head(t);
+	assert(used <= t->sq.entries);
+	return t->sq.entries - used;
+}
+
 void uring_get_debug_stats(const uring *t, uring_stats *out)
 {
 	if (!t || !out)

@@ -142,6 +142,24 @@ static inline struct uring__sqe *uring__sqe_next(uring *t)
 	return sqe;
 }
 
+/*
+ * What an op returns when uring__sqe_next found the SQ full.  Normally 0:
+ * submit, then retry.  But when the job queued last opened a link chain
+ * (LINK / HARDLINK) and is still unpublished, that retry would split the
+ * chain: the submit sends the head alone, and the retried op then runs
+ * unlinked (a retried link timeout would find no job to bound).  So the op
+ * is refused with -ENOSPC instead; uring_sq_space_left tells callers the
+ * room before they start a chain.
+ */
+static inline uring_job uring__sq_full(const uring *t)
+{
+	uint32_t last = t->sq.sqe_tail - 1;
+	if (t->sq.sqe_tail == t->sq.sqe_head)
+		return 0;   /* everything queued is published: no chain to split */
+	const struct uring__sqe *sqe = &t->sq.sqes[(last & t->sq.mask) << t->sq.shift];
+	return (sqe->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) ? -ENOSPC : 0;
+}
+
 /* The fields most ops fill, in the layout the kernel's io_prep_rw reads. */
 static inline void uring__sqe_rw(struct uring__sqe *sqe, uint8_t opcode, int fd, const void *addr,
 				 uint32_t len, uint64_t off)
