@@ -46,11 +46,6 @@ static uint64_t thread_identity(void)
 	 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |             \
 	 IORING_SETUP_NO_SQARRAY | IORING_SETUP_HYBRID_IOPOLL)
 
-_Static_assert(URING_SETUP_SQPOLL == IORING_SETUP_SQPOLL, "public setup flags are the kernel's");
-_Static_assert(URING_SETUP_DEFER_TASKRUN == IORING_SETUP_DEFER_TASKRUN, "public setup flags are the kernel's");
-_Static_assert(URING_SETUP_NO_SQARRAY == IORING_SETUP_NO_SQARRAY, "public setup flags are the kernel's");
-_Static_assert(URING_CQE_F_MORE == IORING_CQE_F_MORE, "public CQE flags are the kernel's");
-_Static_assert(URING_CQE_F_NOTIF == IORING_CQE_F_NOTIF, "public CQE flags are the kernel's");
 _Static_assert((int)URING_OP_PIPE == (int)IORING_OP_PIPE, "public opcodes are the kernel's");
 
 /* ------------------------------------------------------------------ */
@@ -337,6 +332,7 @@ int uring_exit(uring *t)
 static uint32_t sq_flush(uring *t)
 {
 	uint32_t tail = t->sq.sqe_tail;
+	assert(tail - t->sq.sqe_head <= t->sq.entries);
 	if (t->sq.sqe_head != tail) {
 		t->sq.sqe_head = tail;
 		if (uring__sqpoll(t))

@@ -120,6 +120,12 @@ static inline uint32_t uring__sq_head(const uring *t)
 	return uring__read_once(t->sq.khead);
 }
 
+/* The SQE at position pos (a value of sq.sqe_tail when it was taken). */
+static inline struct uring__sqe *uring__sqe_at(const uring *t, uint32_t pos)
+{
+	return &t->sq.sqes[(pos & t->sq.mask) << t->sq.shift];
+}
+
 /* The next free SQE, zeroed, or NULL when the SQ is full.  The kernel's
  * head only moves forward, so a stale cached copy can only understate the
  * free space: it is re-read (with the ordering above) only when the cached
@@ -131,7 +137,7 @@ static inline struct uring__sqe *uring__sqe_next(uring *t)
 		if (t->sq.sqe_tail - t->sq.cached_head >= t->sq.entries)
 			return NULL;
 	}
-	struct uring__sqe *sqe = &t->sq.sqes[(t->sq.sqe_tail & t->sq.mask) << t->sq.shift];
+	struct uring__sqe *sqe = uring__sqe_at(t, t->sq.sqe_tail);
 	/* The slot holds the fields of whatever op used it last; an op that
 	 * leaves a field unset must send zero (fio PR #818, liburing #1126).
 	 * Constant sizes: the compiler emits a few vector stores, no call. */
@@ -140,6 +146,14 @@ static inline struct uring__sqe *uring__sqe_next(uring *t)
 	else
 		memset(sqe, 0, sizeof(*sqe));
 	return sqe;
+}
+
+/* An SQE at position pos is still ours iff pos lies in [sqe_head,
+ * sqe_tail): sqe_head is the tail last published (sq_flush).  Unsigned
+ * differences keep this exact across the 2^32 wrap of the positions. */
+static inline int uring__sqe_unpublished(const uring *t, uint32_t pos)
+{
+	return pos - t->sq.sqe_head < t->sq.sqe_tail - t->sq.sqe_head;
 }
 
 /*
@@ -154,10 +168,9 @@ static inline struct uring__sqe *uring__sqe_next(uring *t)
 static inline uring_job uring__sq_full(const uring *t)
 {
 	uint32_t last = t->sq.sqe_tail - 1;
-	if (t->sq.sqe_tail == t->sq.sqe_head)
+	if (!uring__sqe_unpublished(t, last))
 		return 0;   /* everything queued is published: no chain to split */
-	const struct uring__sqe *sqe = &t->sq.sqes[(last & t->sq.mask) << t->sq.shift];
-	return (sqe->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) ? -ENOSPC : 0;
+	return (uring__sqe_at(t, last)->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) ? -ENOSPC : 0;
 }
 
 /* The fields most ops fill, in the layout the kernel's io_prep_rw reads. */
