@@ -54,7 +54,11 @@ demo)
 	echo
 	echo "== walkthrough (the OCaml README's example, in C) =="
 	scratch=$(mktemp -d)
-	"$BUILD_DIR/docs/examples/walkthrough" "$scratch"
+	if ! "$BUILD_DIR/docs/examples/walkthrough" "$scratch"; then
+		rm -rf "$scratch"
+		echo "curing: the walkthrough failed: the reason is printed above" >&2
+		exit 1
+	fi
 	echo "\$ cat test.log"
 	cat "$scratch/test.log"; echo
 	rm -rf "$scratch"

@@ -41,6 +41,14 @@ extern "C" {
 #define URING_API
 #endif
 
+/* This header's version; meson.build refuses to configure if it is not
+ * project()'s.  uring_version() is the linked library's, as URING_VERSION. */
+#define URING_VERSION_MAJOR 0
+#define URING_VERSION_MINOR 1
+#define URING_VERSION_PATCH 0
+#define URING_VERSION ((URING_VERSION_MAJOR << 16) | (URING_VERSION_MINOR << 8) | URING_VERSION_PATCH)
+URING_API unsigned uring_version(void);
+
 struct statx;
 
 typedef struct uring uring;                  /* Uring.t */
@@ -128,6 +136,17 @@ enum {
  * that charge ring memory to it), EMFILE, ENOSYS / EPERM (io_uring
  * unavailable or forbidden by sysctl or seccomp). */
 URING_API uring   *uring_create(unsigned queue_depth, const uring_options *opts);
+/* After uring_create failed with errno err: one sentence naming why
+ * io_uring is unavailable and the remedy, for EPERM (kernel.io_uring_disabled
+ * and kernel.io_uring_group, a seccomp filter, a security module), ENOSYS
+ * and EOPNOTSUPP (a seccomp filter, a kernel or platform without io_uring)
+ * and ENOMEM (RLIMIT_MEMLOCK before 5.12 and the bytes the ring needs);
+ * other errnos get a sentence naming them.  queue_depth and opts (may be
+ * NULL): those given to uring_create.  Reads /proc: call it from the
+ * process that failed.  Returns buf, truncated to len and NUL-terminated;
+ * a NULL buf or len 0 gets uring_error_name(-err).  Never NULL. */
+URING_API const char *uring_unavailable_reason(int err, unsigned queue_depth,
+					       const uring_options *opts, char *buf, size_t len);
 /* 0: all released.  -EBUSY: active_ops > 0, ring untouched.  Call it
  * from the creating thread: the ring fd registration lives there. */
 URING_API int      uring_exit(uring *t);
@@ -167,7 +186,9 @@ URING_API int uring_reap(uring *t, uring_completion *out, unsigned max);
 
 URING_API int uring_register_eventfd(uring *t, int eventfd);
 URING_API int uring_op_supported(uring *t, unsigned op);   /* 1 / 0 */
-URING_API const char *uring_error_name(int result);        /* "ECANCELED" for -125 */
+/* "ECANCELED" for -125, "EUNKNOWN" for no errno, "OK" for result >= 0:
+ * never NULL, static. */
+URING_API const char *uring_error_name(int result);
 
 /* ------------------------------------------------------------------ */
 /* Operations                                                          */

@@ -2,7 +2,9 @@
 /*
  * Result names, as OCaml's Res.pp prints them: uring_error_name(-125) is
  * "ECANCELED".  Aliases (EWOULDBLOCK = EAGAIN, EDEADLOCK = EDEADLK,
- * ENOTSUP = EOPNOTSUPP) take the canonical name.
+ * ENOTSUP = EOPNOTSUPP) take the canonical name.  Every int gets a string,
+ * so printf("%s", uring_error_name(r)) is safe whatever r is: results >= 0
+ * (a count, an fd, a mask) are "OK".
  */
 #include <errno.h>
 #include <stddef.h>
@@ -146,7 +148,7 @@ static const char *const names[] = {
 const char *uring_error_name(int result)
 {
 	if (result >= 0)
-		return NULL;
+		return "OK";
 	if (result == -2147483647 - 1)
 		return "EUNKNOWN";
 	unsigned e = (unsigned)-result;

@@ -36,7 +36,9 @@ static inline uring *ring_or_skip(unsigned depth, const uring_options *o)
 	if (!t) {
 		int e = errno;
 		if (e == ENOSYS || e == EPERM || (o && e == EINVAL)) {
-			fprintf(stderr, "skip: io_uring_setup refused these options: %s\n", strerror(e));
+			char why[512];
+			fprintf(stderr, "skip: io_uring_setup refused these options: %s\n",
+				uring_unavailable_reason(e, depth, o, why, sizeof(why)));
 			skip();
 		}
 		fail_msg("uring_create(%u): %s", depth, strerror(e));

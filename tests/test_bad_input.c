@@ -275,7 +275,7 @@ static void every_public_function_refuses_bad_input(void **state)
 	errno = 0;
 	assert_null(uring_buf_ring_create(NULL, 1, 4, 64));
 	assert_int_equal(errno, EINVAL);
-	assert_null(uring_error_name(0));
+	assert_string_equal(uring_error_name(0), "OK");
 	assert_int_equal(uring_op_supported(c->t, 100000), 0);
 	assert_int_equal(uring_op_supported(NULL, URING_OP_NOP), 0);
 

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
+ * Needs: Linux 6.0+ (multishot accept 5.19, multishot recv over a
+ * provided-buffer ring 6.0; SINGLE_ISSUER | DEFER_TASKRUN 6.1, used when
+ * there), and POSIX.1-2008 declarations (sigset_t calls), asked for below.
+ *
  * echo-server: a TCP echo server on one curing ring.
  *
  *   echo-server [-f] [-b NBUFS] PORT      (PORT 0: an ephemeral port)
@@ -21,6 +25,7 @@
  *    gives one back, then is armed again;
  *  - signals as completions: SIGINT is read from a signalfd by the ring.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>

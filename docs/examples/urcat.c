@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
+ * Needs: Linux 5.11+ (openat2, read, write, poll_add ops), and POSIX.1-2008
+ * declarations (O_CLOEXEC, AT_FDCWD), asked for below.
+ *
  * urcat: files to stdout through one ring, like cat(1).  Each file is
  * opened with openat2, read block by block, and every block written to
  * stdout in full (short writes continue where they stopped; -EAGAIN on a
  * non-blocking stdout waits for POLLOUT; -EINTR retries).
  * Usage: urcat FILE...   ("-" or no argument: standard input)
  */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
+ * Needs: Linux 5.11+ (openat2, statx, read, write and fixed-buffer ops),
+ * RLIMIT_MEMLOCK above the copy buffer for --fixed (else it says so and
+ * copies without), and _GNU_SOURCE for struct statx, defined below.
+ *
  * urcp: copy a file with up to queue-depth reads in flight.  Each block is
  * one slot: a read at its offset, and when the read has filled the block,
  * a write of it at the same offset.  A short read or write is resubmitted
@@ -11,6 +15,7 @@
  *
  * Usage: urcp [--fixed] [--depth N] [--block-size BYTES] SRC DST
  */
+#define _GNU_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
+ * Needs: Linux 5.11+ (the statx op), and _GNU_SOURCE for glibc's struct
+ * statx and STATX_*, defined below.
+ *
  * urstat: stat(1)-style output from IORING_OP_STATX.  Symlinks are shown
  * as themselves (AT_SYMLINK_NOFOLLOW) unless -L is given, as stat(1).
  * Usage: urstat [-L] FILE...
  */
+#define _GNU_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>

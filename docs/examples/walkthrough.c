@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
+ * Needs: Linux 5.11+ (curing's minimum; openat2, writev and close ops), and
+ * POSIX.1-2008 declarations (O_CLOEXEC, AT_FDCWD), asked for below.
+ *
  * The OCaml uring README's walkthrough, in C: create a ring, open
  * "test.log" with openat2, write "INFO: A log message" with writev
  * (looping on short writes), close it, exit.  Each step prints what the
  * OCaml toplevel shows.  Usage: walkthrough [directory to run in]
  */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -82,7 +86,9 @@ int main(int argc, char **argv)
 
 	uring *ring = uring_create(10, NULL);
 	if (!ring) {
-		fprintf(stderr, "uring_create: %s\n", strerror(errno));
+		/* Why: a seccomp filter, kernel.io_uring_disabled, RLIMIT_MEMLOCK, ... */
+		char why[512];
+		fprintf(stderr, "uring_create: %s\n", uring_unavailable_reason(errno, 10, NULL, why, sizeof(why)));
 		return 1;
 	}
 	printf("create: queue depth %u\n", uring_queue_depth(ring));
