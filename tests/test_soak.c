@@ -416,7 +416,7 @@ static void sqpoll_sketch_stays_bounded_over_a_million_ops(void **state)
 			fail_msg("round %u: writev queued %lld", round, (long long)w);
 		/* The SQPOLL way: submit (no enter while the thread is awake)
 		 * and reap; a blocking wait only when nothing came for a while. */
-		assert_true(uring_submit(t) >= 2);   /* SQPOLL: the ones not yet consumed */
+		assert_true(uring_submit(t) >= 0);   /* SQPOLL: those the thread has not yet taken */
 		uring_completion c[2];
 		for (int got = 0, spins = 0; got < 2; spins++) {
 			int n = spins < 100000 ? uring_reap(t, c, 2)

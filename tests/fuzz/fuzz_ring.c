@@ -1478,7 +1478,7 @@ static void op_misc(struct world *w, struct ring_model *m, struct input *in)
 		break;
 	}
 	case 2: {
-		CHECK(uring_error_name(a) == NULL, "error_name(%u)", a);
+		CHECK(uring_error_name(a) != NULL, "error_name(%u)", a);
 		CHECK(strcmp(uring_error_name(-ECANCELED), "ECANCELED") == 0, "error_name(-ECANCELED)");
 		const char *n = uring_error_name(-(int)a);
 		(void)n;
