@@ -7,10 +7,13 @@
  *  - Every op returns a uring_job: > 0 the job id (queued; sent to the
  *    kernel by the next uring_submit / uring_wait), 0 the submission queue
  *    is full (nothing queued: submit, then retry), < 0 -errno (arguments
- *    rejected, nothing queued).
- *  - A job id is the SQE's user_data: heap slot plus generation, so a stale
- *    id is detected and never reaches a newer job.  Ids are always > 0; a
- *    completion whose job is < 0 is a message posted by another ring.
+ *    rejected, nothing queued).  Inside a link chain a full queue is
+ *    -ENOSPC, not 0: a submit would send the chain's head alone (see
+ *    URING_LINK).
+ *  - A job id is the SQE's user_data, never issued twice in the process,
+ *    so a stale id (or another ring's) is detected and never reaches
+ *    another job.  Ids are always > 0; a completion whose job is < 0 is a
+ *    message posted by another ring.
  *  - Results are the kernel's: >= 0 success, -errno failure.
  *  - Paths, iovec arrays, timespecs, socket addresses and send_msg headers
  *    are copied: the caller may free them as soon as the call returns.
@@ -151,6 +154,9 @@ URING_API int      uring_exit(uring *t);
 URING_API unsigned uring_queue_depth(const uring *t);   /* SQ entries granted */
 URING_API unsigned uring_active_ops(const uring *t);    /* queued, in flight, or uncollected */
 URING_API unsigned uring_sqe_ready(const uring *t);     /* queued, not yet consumed */
+/* SQEs free now: how many ops can be queued before one returns 0 (or
+ * -ENOSPC inside a link chain: check this before starting a chain). */
+URING_API unsigned uring_sq_space_left(const uring *t);
 URING_API void     uring_get_debug_stats(const uring *t, uring_stats *out);
 
 /* SQEs submitted (>= 0) or -errno; no syscall when nothing is queued. */
@@ -302,7 +308,13 @@ URING_API int       uring_msghdr_flags(const uring_msghdr *m);
 					 * every later job (cancels too) waits behind it, so
 					 * a drained job after one that never completes
 					 * stalls the ring (docs/reliability.md) */
-#define URING_LINK        (1u << 2)   /* the next job starts after this one succeeds */
+#define URING_LINK        (1u << 2)   /* the next job starts after this one succeeds.
+					 * A chain is sent as queued: queue it whole
+					 * before submitting.  With the SQ full, an op
+					 * after a job marked LINK / HARDLINK returns
+					 * -ENOSPC (nothing queued) instead of 0, since
+					 * submit-and-retry would split the chain: check
+					 * uring_sq_space_left() before starting one */
 #define URING_HARDLINK    (1u << 3)   /* the next job starts after this one, even on failure */
 #define URING_ASYNC       (1u << 4)   /* skip the inline attempt: go to a kernel worker */
 /*

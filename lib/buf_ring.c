@@ -7,6 +7,7 @@
  * buffers themselves are allocated here too, and every one is handed to
  * the kernel at creation, so a ring is usable as soon as it exists.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -55,13 +56,14 @@ static void *map_anon(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-static void br_free(struct uring_buf_ring *br)
+static void br_free(struct uring_buf_ring *br, int ring_mapped)
 {
-	if (br->ring)
+	if (br->ring && ring_mapped)
 		munmap(br->ring, br->ring_bytes);
 	if (br->bufs)
 		munmap(br->bufs, br->bufs_bytes);
 	uring__hold_clear(&br->jobs);
+	free(br->lent);
 	free(br);
 }
 
@@ -74,7 +76,8 @@ static int br_map(struct uring_buf_ring *br)
 	br->bufs_bytes = (size_t)br->nbufs * br->buf_size;
 	br->ring = map_anon(br->ring_bytes);
 	br->bufs = map_anon(br->bufs_bytes);
-	if (!br->ring || !br->bufs)
+	br->lent = calloc((br->nbufs + 63) / 64, sizeof(*br->lent));
+	if (!br->ring || !br->bufs || !br->lent)
 		return -ENOMEM;
 	/* The kernel keeps the ring pages pinned: a forked child writing to
 	 * its copy-on-write view must not be able to split them from us. */
@@ -113,7 +116,7 @@ uring_buf_ring *uring_buf_ring_create(uring *t, unsigned group_id, unsigned nbuf
 	if (ret == 0)
 		ret = br_register(t, br);
 	if (ret < 0) {
-		br_free(br);
+		br_free(br, 1);
 		errno = -ret;
 		return NULL;
 	}
@@ -133,10 +136,34 @@ void *uring_buf_ring_buffer(const uring_buf_ring *br, unsigned bid, size_t *size
 	return br->bufs + (size_t)bid * br->buf_size;
 }
 
+static uint64_t lent_bit(unsigned bid)
+{
+	return 1ull << (bid % 64);
+}
+
+void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid)
+{
+	for (struct uring_buf_ring *br = t->buf_rings; br; br = br->next) {
+		if (br->group != group)
+			continue;
+		/* The kernel hands out only ids we published, each once. */
+		assert(bid < br->nbufs);
+		br->lent[bid / 64] |= lent_bit(bid);
+		return;
+	}
+}
+
+/*
+ * Only an id a completion handed out and not yet returned: publishing an id
+ * twice would put the same memory in the ring twice, and two receives would
+ * then write into one buffer (the kernel cannot tell: its head is private
+ * before 6.8).
+ */
 int uring_buf_ring_recycle(uring_buf_ring *br, unsigned bid)
 {
-	if (!br || bid >= br->nbufs)
+	if (!br || bid >= br->nbufs || !(br->lent[bid / 64] & lent_bit(bid)))
 		return -EINVAL;
+	br->lent[bid / 64] &= ~lent_bit(bid);
 	publish(br, bid);
 	return 0;
 }
@@ -167,19 +194,20 @@ int uring_buf_ring_destroy(uring *t, uring_buf_ring *br)
 	if (ret < 0)
 		return ret;
 	unlink_br(t, br);
-	br_free(br);
+	br_free(br, 1);
 	return 0;
 }
 
 /* From uring_exit, with no job active: the ring's fd is still open, so
  * each is unregistered before its memory goes. */
-void uring__buf_rings_release(uring *t)
+void uring__buf_rings_release(uring *t, int parent_ring)
 {
 	while (t->buf_rings) {
 		struct uring_buf_ring *br = t->buf_rings;
 		struct uring__buf_reg reg = { .bgid = br->group };
-		uring__register(t, IORING_UNREGISTER_PBUF_RING, &reg, 1);
+		if (parent_ring)
+			uring__register(t, IORING_UNREGISTER_PBUF_RING, &reg, 1);
 		t->buf_rings = br->next;
-		br_free(br);
+		br_free(br, parent_ring);
 	}
 }

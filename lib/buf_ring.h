@@ -17,8 +17,18 @@ struct uring_buf_ring {
 	uint32_t nbufs;              /* a power of two */
 	uint16_t group;
 	uint16_t tail;               /* ours: entries published so far (mod 2^16) */
+	uint64_t *lent;              /* one bit per buffer id: handed to the caller by a
+				      * completion and not yet recycled */
 	struct uring__hold jobs;     /* multishot recvs that select from it */
 	struct uring_buf_ring *next; /* on ring_owner->buf_rings */
 };
+
+/* A completion of a job selecting from group handed buffer bid to the
+ * caller (complete_one, for CQEs with IORING_CQE_F_BUFFER). */
+void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid);
+/* From uring_exit.  In a forked child (parent_ring 0), only the child's
+ * own copies are freed: no unregister call reaches the shared ring, and
+ * the ring pages (MADV_DONTFORK) are not mapped in the child at all. */
+void uring__buf_rings_release(uring *t, int parent_ring);
 
 #endif

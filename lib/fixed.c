@@ -78,7 +78,7 @@ static uring_job fixed_queue(uring *t, uint8_t opcode, int fd, size_t off, unsig
 		return ret;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	uring__sqe_rw(sqe, opcode, fd, (uint8_t *)t->fixed_buf + off, len, (uint64_t)file_offset);   /* buf_index 0 */
 	return uring__sqe_commit(t, sqe, data);
 }
@@ -126,7 +126,7 @@ static uring_job fixedv_queue(uring *t, uint8_t opcode, int fd, const struct iov
 		return -EOPNOTSUPP;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	const struct iovec *copy;
 	ret = uring__iov_copy(t, iov, iovcnt, &copy);
 	if (ret < 0)

@@ -1,62 +1,83 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The job heap: a slot array with a LIFO free list.  A job id carries the
- * slot's generation, so an id whose job has completed (and whose slot may
- * since hold a newer job) never matches again: stale ids are detected, never
- * misrouted.  The array doubles when full, so the number of jobs in flight
- * is bounded by URING__HEAP_MAX_SLOTS, not by the SQ size; in steady state
- * no op allocates.  Allocation, free and lookup run once per op and once
- * per completion, so they are inline in ring.h; here is the rest.
+ * The job heap's slow paths: setup, growth and id blocks (heap.h has the
+ * design and the per-op paths).  In steady state no op allocates: the array
+ * only doubles when half of it is live, up to URING__HEAP_MAX_SLOTS.
  */
-#include <assert.h>
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
-#include "ring.h"
+#include "heap.h"
 
-static void link_free_range(struct uring__heap *h, uint32_t from, uint32_t to)
+/* The process-wide id sequence.  Starts at 1: ids are > 0. */
+static _Atomic uint64_t uring__id_sequence = 1;
+
+_Static_assert((URING__HEAP_MAX_SLOTS & (URING__HEAP_MAX_SLOTS - 1)) == 0, "a power of two");
+
+void uring__heap_take_block(struct uring__heap *h)
 {
-	/* Free slots [from, to) in ascending order, in front of the old list. */
-	for (uint32_t i = from; i < to; i++) {
-		h->slots[i].gen = 1;
-		h->slots[i].next_free = (i + 1 < to) ? i + 1 : h->free_head;
-	}
-	if (from < to)
-		h->free_head = from;
+	uint64_t base = atomic_fetch_add_explicit(&uring__id_sequence, URING__ID_BLOCK,
+						  memory_order_relaxed);
+	/* 2^63 / 2^16 blocks: see heap.h for why this is never reached. */
+	assert(base <= (uint64_t)INT64_MAX - URING__ID_BLOCK);
+	h->next_id = base;
+	h->block_end = base + URING__ID_BLOCK;
 }
 
-int uring__heap_init(struct uring__heap *h, uint32_t cap)
+static uint32_t round_up_pow2(uint32_t n)
 {
-	assert(cap > 0 && cap <= URING__HEAP_MAX_SLOTS);
+	uint32_t cap = 2;
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
+int uring__heap_init(struct uring__heap *h, uint32_t live)
+{
+	/* Room for `live` jobs at half load without growing. */
+	uint32_t cap = round_up_pow2(live * 2);
+	assert(live > 0 && cap <= URING__HEAP_MAX_SLOTS);
+	*h = (struct uring__heap){ 0 };
 	h->slots = calloc(cap, sizeof(*h->slots));
 	if (!h->slots)
 		return -ENOMEM;
 	h->cap = cap;
-	h->in_use = 0;
-	h->free_head = URING__SLOT_NONE;
-	link_free_range(h, 0, cap);
+	h->mask = cap - 1;
+	uring__heap_take_block(h);
 	return 0;
 }
 
 void uring__heap_destroy(struct uring__heap *h)
 {
 	free(h->slots);
-	h->slots = NULL;
-	h->cap = 0;
+	*h = (struct uring__heap){ 0 };
 }
 
+/* Live ids that shared slot i (mod cap) now differ in the new bit, so they
+ * land on distinct slots of the doubled array: the move never collides. */
 int uring__heap_grow(struct uring__heap *h)
 {
 	if (h->cap >= URING__HEAP_MAX_SLOTS)
 		return -ENOMEM;
-	uint32_t cap = h->cap * 2 > URING__HEAP_MAX_SLOTS ? URING__HEAP_MAX_SLOTS : h->cap * 2;
-	struct uring__slot *slots = realloc(h->slots, (size_t)cap * sizeof(*slots));
+	uint32_t cap = h->cap * 2;
+	struct uring__slot *slots = calloc(cap, sizeof(*slots));
 	if (!slots)
 		return -ENOMEM;
-	memset(slots + h->cap, 0, (size_t)(cap - h->cap) * sizeof(*slots));
+	uint32_t moved = 0;
+	for (uint32_t i = 0; i < h->cap; i++) {
+		const struct uring__slot *s = &h->slots[i];
+		if (s->id == 0)
+			continue;
+		struct uring__slot *to = &slots[s->id & (cap - 1)];
+		assert(to->id == 0);
+		*to = *s;
+		moved++;
+	}
+	assert(moved == h->in_use);
+	free(h->slots);
 	h->slots = slots;
-	uint32_t old = h->cap;
 	h->cap = cap;
-	link_free_range(h, old, cap);
-	assert(h->free_head == old);
+	h->mask = cap - 1;
 	return 0;
 }

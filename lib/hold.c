@@ -71,12 +71,8 @@ struct uring__hold *uring__ring_hold(uring *t)
 	return t->held;
 }
 
-void uring__beyond_exit(uring *t)
+void uring__hold_release(uring *t)
 {
-	/* uring_exit calls this only with no active job: nothing held can
-	 * still be read by the kernel. */
-	assert(t->heap.in_use == 0);
-	uring__buf_rings_release(t);
 	if (t->held) {
 		uring__hold_clear(t->held);
 		free(t->held);

@@ -39,5 +39,7 @@ void uring__hold_clear(struct uring__hold *h);
 
 /* The ring's own list (t->held), allocated on first use. */
 struct uring__hold *uring__ring_hold(uring *t);
+/* From uring_exit, once no job can still read held memory. */
+void uring__hold_release(uring *t);
 
 #endif

@@ -121,7 +121,7 @@ uring_job uring_send_msg(uring *t, int fd, const struct iovec *iov, unsigned iov
 		return -ENOMEM;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	struct msghdr *msg;
 	if (header_copy(t, iov, iovcnt, dst, dst_len, &msg) < 0)
 		return -ENOMEM;
@@ -256,7 +256,7 @@ uring_job uring_recv_msg(uring *t, int fd, uring_msghdr *m, void *data)
 		return -EBUSY;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	recv_reset(m);
 	sqe->opcode = IORING_OP_RECVMSG;
 	sqe->fd = fd;

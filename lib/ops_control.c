@@ -8,7 +8,7 @@ uring_job uring_noop(uring *t, void *data)
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_NOP;
 	sqe->fd = -1;
 	return uring__sqe_commit(t, sqe, data);
@@ -29,7 +29,7 @@ uring_job uring_cancel(uring *t, uring_job job, void *data)
 		return -ENOENT;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_ASYNC_CANCEL;
 	sqe->fd = -1;
 	sqe->addr = (uint64_t)job;

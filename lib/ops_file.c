@@ -36,7 +36,7 @@ static uring_job rwv_queue(uring *t, uint8_t opcode, int fd, const struct iovec 
 		return ret;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	const struct iovec *copy;
 	ret = uring__iov_copy(t, iov, iovcnt, &copy);
 	if (ret < 0)
@@ -81,7 +81,7 @@ uring_job uring_splice(uring *t, int fd_in, int fd_out, unsigned len, void *data
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_SPLICE;
 	sqe->fd = fd_out;
 	sqe->off = UINT64_MAX;            /* off_out: -1 */
@@ -103,7 +103,7 @@ uring_job uring_poll_add(uring *t, int fd, unsigned poll_mask, void *data)
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	uint32_t events = poll_mask;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	events = (events << 16) | (events >> 16);
@@ -132,7 +132,7 @@ static uring_job fsync_queue(uring *t, int fd, uint64_t off, uint32_t len, uint3
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_FSYNC;
 	sqe->fd = fd;
 	sqe->off = off;
@@ -161,7 +161,7 @@ uring_job uring_fallocate(uring *t, int fd, int mode, uint64_t off, uint64_t len
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_FALLOCATE;
 	sqe->fd = fd;
 	sqe->off = off;
@@ -179,7 +179,7 @@ uring_job uring_ftruncate(uring *t, int fd, uint64_t len, void *data)
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_FTRUNCATE;
 	sqe->fd = fd;
 	sqe->off = len;
@@ -195,7 +195,7 @@ uring_job uring_close(uring *t, int fd, void *data)
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_CLOSE;
 	sqe->fd = fd;
 	return uring__sqe_commit(t, sqe, data);

@@ -11,24 +11,6 @@
 #define SETTABLE_FLAGS (IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
 			IOSQE_IO_HARDLINK | IOSQE_ASYNC)
 
-_Static_assert(URING_FIXED_FILE == IOSQE_FIXED_FILE, "public SQE flags are the kernel's");
-_Static_assert(URING_DRAIN == IOSQE_IO_DRAIN, "public SQE flags are the kernel's");
-_Static_assert(URING_LINK == IOSQE_IO_LINK, "public SQE flags are the kernel's");
-_Static_assert(URING_HARDLINK == IOSQE_IO_HARDLINK, "public SQE flags are the kernel's");
-_Static_assert(URING_ASYNC == IOSQE_ASYNC, "public SQE flags are the kernel's");
-
-/* An SQE at position pos is still ours iff pos lies in [sqe_head,
- * sqe_tail): sqe_head is the tail last published (sq_flush).  Unsigned
- * differences keep this exact across the 2^32 wrap of the positions. */
-static int unpublished(const uring *t, uint32_t pos)
-{
-	return pos - t->sq.sqe_head < t->sq.sqe_tail - t->sq.sqe_head;
-}
-
-static struct uring__sqe *sqe_at(uring *t, uint32_t pos)
-{
-	return &t->sq.sqes[(pos & t->sq.mask) << t->sq.shift];
-}
 
 int uring_job_set_flags(uring *t, uring_job job, unsigned flags)
 {
@@ -37,11 +19,11 @@ int uring_job_set_flags(uring *t, uring_job job, unsigned flags)
 	struct uring__slot *slot = uring__heap_lookup(&t->heap, job);
 	if (!slot)
 		return -ENOENT;
-	if (!unpublished(t, slot->sqe_pos))
+	if (!uring__sqe_unpublished(t, slot->sqe_pos))
 		return -EALREADY;
 	if (flags & ~SETTABLE_FLAGS)
 		return -EINVAL;
-	struct uring__sqe *sqe = sqe_at(t, slot->sqe_pos);
+	struct uring__sqe *sqe = uring__sqe_at(t, slot->sqe_pos);
 	/* A job 2^32 SQEs old (a long multishot) can fall in the window
 	 * again; its position then holds another job's SQE. */
 	if (sqe->user_data != (uint64_t)job)
@@ -68,12 +50,12 @@ uring_job uring_link_timeout(uring *t, uint64_t ns, void *data)
 	if (!t)
 		return -EINVAL;
 	uint32_t prev = t->sq.sqe_tail - 1;
-	if (!unpublished(t, prev) ||
-	    !(sqe_at(t, prev)->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)))
+	if (!uring__sqe_unpublished(t, prev) ||
+	    !(uring__sqe_at(t, prev)->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)))
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	struct uring__kernel_timespec *ts = uring__sketch_timespec(t, ns);
 	if (!ts)
 		return -ENOMEM;

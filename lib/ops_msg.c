@@ -18,7 +18,7 @@ uring_job uring_msg_ring(uring *t, const uring *target, int32_t result, uint64_t
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_MSG_RING;
 	sqe->fd = target->ring_fd;
 	sqe->addr = IORING_MSG_DATA;

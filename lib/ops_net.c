@@ -48,7 +48,7 @@ uring_job uring_socket(uring *t, int domain, int type, int protocol, void *data)
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_SOCKET;
 	sqe->fd = domain;
 	sqe->off = (uint64_t)(uint32_t)(type | SOCK_CLOEXEC);
@@ -68,7 +68,7 @@ static uring_job addr_queue(uring *t, uint8_t opcode, int fd, const struct socka
 		return ret;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	void *copy = uring__sketch_alloc(t, len, _Alignof(struct sockaddr_storage));
 	if (!copy)
 		return -ENOMEM;
@@ -101,7 +101,7 @@ uring_job uring_listen(uring *t, int fd, int backlog, void *data)
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_LISTEN;
 	sqe->fd = fd;
 	sqe->len = (uint32_t)backlog;
@@ -131,7 +131,7 @@ uring_job uring_accept(uring *t, int fd, uring_sockaddr *peer, void *data)
 		return -EINVAL;
 	struct uring__sqe *sqe = accept_sqe(t, fd);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	if (peer) {
 		peer->len = sizeof(peer->addr);
 		sqe->addr = uring__ptr(&peer->addr);
@@ -151,7 +151,7 @@ uring_job uring_accept_multishot(uring *t, int fd, void *data)
 		return -EINVAL;
 	struct uring__sqe *sqe = accept_sqe(t, fd);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->ioprio = IORING_ACCEPT_MULTISHOT;
 	return uring__sqe_commit(t, sqe, data);
 }
@@ -163,7 +163,7 @@ uring_job uring_shutdown(uring *t, int fd, int how, void *data)
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_SHUTDOWN;
 	sqe->fd = fd;
 	sqe->len = (uint32_t)how;
@@ -183,7 +183,7 @@ static uring_job sr_queue(uring *t, uint8_t opcode, int fd, const void *buf, siz
 		return ret;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	uring__sqe_rw(sqe, opcode, fd, buf, (uint32_t)len, 0);
 	sqe->msg_flags = (uint32_t)flags;
 	return uring__sqe_commit(t, sqe, data);
@@ -225,7 +225,7 @@ uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags, 
 		return ret;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_RECV;
 	sqe->fd = fd;
 	sqe->ioprio = IORING_RECV_MULTISHOT;

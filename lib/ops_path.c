@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 
+#include "hold.h"
 #include "ring.h"
 
 /* A path's errors, found before an SQE is taken so a full SQ never hides
@@ -47,8 +49,9 @@ static int sketch_copy(uring *t, const char *a, const char *b, size_t extra_len,
  * The front every path op shares: check the ring and the npaths (1 or 2)
  * paths, take an SQE, copy the paths (and extra_len more bytes) to the
  * sketch, and fill opcode, fd = dirfd, addr = first path, addr2 = second.
- * 1 with *sqe ready for the op's own fields and uring__sqe_commit; 0 when
- * the SQ is full; -errno.  Nothing is queued until the commit.
+ * 1 with *sqe ready for the op's own fields and uring__sqe_commit; when
+ * the SQ is full, what uring__sq_full says; -errno.  Nothing is queued
+ * until the commit.
  */
 static int path_sqe(uring *t, uint8_t opcode, int dirfd, const char *a, const char *b,
 		    unsigned npaths, size_t extra_len, struct path_copies *c, struct uring__sqe **sqe)
@@ -62,7 +65,7 @@ static int path_sqe(uring *t, uint8_t opcode, int dirfd, const char *a, const ch
 		return ret;
 	*sqe = uring__sqe_next(t);
 	if (!*sqe)
-		return 0;
+		return uring__sq_full(t);
 	ret = sketch_copy(t, a, npaths == 2 ? b : NULL, extra_len, c);
 	if (ret < 0)
 		return ret;
@@ -97,6 +100,19 @@ uring_job uring_openat2(uring *t, int dirfd, const char *path, uint64_t flags,
 }
 
 /*
+ * Before 5.18 the kernel reads statx's path when the request runs, in an
+ * io-wq worker, long after the SQE was consumed (io_statx_prep kept the
+ * user pointer; 5.18 moved getname() into prep).  The sketch would be
+ * reused by then, so on those kernels the path is held per job until its
+ * completion instead.  MSG_RING came in the same release (5.18) and is in
+ * the probe: no feature bit marks the change.
+ */
+static int statx_reads_path_late(uring *t)
+{
+	return !uring_op_supported(t, URING_OP_MSG_RING);
+}
+
+/*
  * IORING_OP_STATX (5.6) as statx(2).  out is the kernel's struct statx and
  * is written at completion, so it must outlive the job (unlike the path).
  * OCaml's Uring.statx fills its own Statx.t; here it is the caller's.
@@ -108,15 +124,31 @@ uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
 	/* The order statx(2) reports in: the path's errors before out's. */
 	if (t && path_check(path) == 0 && !out)
 		return -EFAULT;
+	struct uring__hold *held = NULL;
+	char *late_copy = NULL;
+	if (t && path_check(path) == 0 && statx_reads_path_late(t)) {
+		held = uring__ring_hold(t);
+		if (!held || uring__hold_reserve(t, held) < 0 || !(late_copy = strdup(path)))
+			return -ENOMEM;
+	}
 	struct path_copies c;
 	struct uring__sqe *sqe;
 	int ret = path_sqe(t, IORING_OP_STATX, dirfd, path, NULL, 1, 0, &c, &sqe);
-	if (ret <= 0)
+	if (ret <= 0) {
+		free(late_copy);
 		return ret;
+	}
+	if (late_copy)
+		sqe->addr = uring__ptr(late_copy);
 	sqe->len = mask;
 	sqe->off = uring__ptr(out);
 	sqe->statx_flags = (uint32_t)flags;
-	return uring__sqe_commit(t, sqe, data);
+	uring_job job = uring__sqe_commit(t, sqe, data);
+	if (job <= 0)
+		free(late_copy);
+	else if (late_copy)
+		uring__hold_push(held, job, late_copy);
+	return job;
 }
 
 /* IORING_OP_UNLINKAT (5.11) as unlinkat(2); dir is AT_REMOVEDIR, as OCaml's ~dir. */

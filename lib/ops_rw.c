@@ -18,7 +18,7 @@ static uring_job rw_queue(uring *t, uint8_t opcode, int fd, const void *buf, uns
 {
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	uring__sqe_rw(sqe, opcode, fd, buf, len, (uint64_t)file_offset);
 	return uring__sqe_commit(t, sqe, data);
 }

@@ -25,7 +25,7 @@ uring_job uring_timeout(uring *t, uring_clock clock, uint64_t ns, bool absolute,
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return 0;
+		return uring__sq_full(t);
 	struct uring__kernel_timespec *ts = uring__sketch_timespec(t, ns);
 	if (!ts)
 		return -ENOMEM;

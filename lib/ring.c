@@ -8,17 +8,36 @@
  * (heap.c) and fills the caller's uring_completion.
  */
 #include <assert.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "buf_ring.h"
+#include "hold.h"
 #include "ring.h"
 #include "../syscall/syscall.h"
 
-/* The thread-local marker: a registered ring fd is an index into the
- * registering thread's table, valid in that thread only.  Comparing this
- * variable's address is a cheap "same thread?" test. */
-static _Thread_local char uring__thread_marker;
+/*
+ * A registered ring fd is an index into the registering thread's table,
+ * valid in that thread only.  So each thread gets an identity that is never
+ * reused: a number from a process-wide counter, taken on first use.  (The
+ * address of a thread-local variable is not one: glibc gives a new thread
+ * the stack, and so the TLS block, of a thread that has exited, and a new
+ * thread then used a dead thread's registration.)  A forked child's thread
+ * takes a new number too (uring__thread_forked), as the child's task has
+ * no registration.
+ */
+static _Atomic uint64_t uring__thread_counter;
+static _Thread_local uint64_t uring__thread_self;
+
+static uint64_t thread_identity(void)
+{
+	if (__builtin_expect(uring__thread_self == 0, 0))
+		uring__thread_self = atomic_fetch_add_explicit(&uring__thread_counter, 1,
+								memory_order_relaxed) + 1;
+	return uring__thread_self;
+}
 
 #define SETUP_FLAGS_ACCEPTED                                                   \
 	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | IORING_SETUP_CLAMP |      \
@@ -27,11 +46,6 @@ static _Thread_local char uring__thread_marker;
 	 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |             \
 	 IORING_SETUP_NO_SQARRAY | IORING_SETUP_HYBRID_IOPOLL)
 
-_Static_assert(URING_SETUP_SQPOLL == IORING_SETUP_SQPOLL, "public setup flags are the kernel's");
-_Static_assert(URING_SETUP_DEFER_TASKRUN == IORING_SETUP_DEFER_TASKRUN, "public setup flags are the kernel's");
-_Static_assert(URING_SETUP_NO_SQARRAY == IORING_SETUP_NO_SQARRAY, "public setup flags are the kernel's");
-_Static_assert(URING_CQE_F_MORE == IORING_CQE_F_MORE, "public CQE flags are the kernel's");
-_Static_assert(URING_CQE_F_NOTIF == IORING_CQE_F_NOTIF, "public CQE flags are the kernel's");
 _Static_assert((int)URING_OP_PIPE == (int)IORING_OP_PIPE, "public opcodes are the kernel's");
 
 /* ------------------------------------------------------------------ */
@@ -42,15 +56,24 @@ int uring__enter(uring *t, unsigned to_submit, unsigned min_complete, unsigned f
 		 const void *arg, size_t argsz)
 {
 	int fd = t->ring_fd;
-	if (t->reg_thread == &uring__thread_marker) {
+	if (t->reg_thread == thread_identity()) {
 		fd = t->reg_index;
 		flags |= IORING_ENTER_REGISTERED_RING;
 	}
-	return uring__sys_enter(fd, to_submit, min_complete, flags, arg, argsz);
+	int ret = uring__sys_enter(fd, to_submit, min_complete, flags, arg, argsz);
+	if (__builtin_expect(ret == -EBADR, 0))
+		t->cq_dropped = 1;   /* sticky: some job will never see its CQE */
+	return ret;
 }
 
+/* A forked child shares the parent's ring fd: one unregister from it would
+ * take the parent's buffer rings, files or buffers away (seen: a child's
+ * exit left the parent's multishot recv with -ENOBUFS).  So it never
+ * reaches the kernel from a child. */
 int uring__register(uring *t, unsigned opcode, const void *arg, unsigned nr)
 {
+	if (!uring__in_creator(t))
+		return -EPERM;
 	return uring__sys_register(t->ring_fd, opcode, arg, nr);
 }
 
@@ -141,20 +164,20 @@ static void register_ring_fd(uring *t)
 {
 	struct uring__rsrc_update up = { .offset = UINT32_MAX, .data = (uint64_t)t->ring_fd };
 	t->reg_index = -1;
-	t->reg_thread = NULL;
+	t->reg_thread = 0;
 	if (uring__register(t, IORING_REGISTER_RING_FDS, &up, 1) == 1) {
 		t->reg_index = (int)up.offset;
-		t->reg_thread = &uring__thread_marker;
+		t->reg_thread = thread_identity();
 	}
 }
 
 static void unregister_ring_fd(uring *t)
 {
-	if (t->reg_thread != &uring__thread_marker)
+	if (t->reg_thread != thread_identity())
 		return;   /* another thread's table: it goes when that thread exits */
 	struct uring__rsrc_update up = { .offset = (uint32_t)t->reg_index };
 	uring__register(t, IORING_UNREGISTER_RING_FDS, &up, 1);
-	t->reg_thread = NULL;
+	t->reg_thread = 0;
 }
 
 static int check_options(unsigned depth, const uring_options *o)
@@ -233,23 +256,61 @@ uring *uring_create(unsigned queue_depth, const uring_options *opts)
 		errno = -ret;
 		return NULL;
 	}
+	t->creator_pid = getpid();
 	t->cq_always_enter = (t->setup_flags & (IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL)) ==
 			     IORING_SETUP_IOPOLL;
 	register_ring_fd(t);
 	return t;
 }
 
+/*
+ * After -EBADR some jobs lost their completion and would stay active for
+ * ever, so exit could never succeed.  Instead, exit cancels every request
+ * synchronously (IORING_REGISTER_SYNC_CANCEL, 6.0: it returns only when
+ * the kernel is done with each one, so no buffer is written afterwards)
+ * and then releases every job.  The kernel reports -EBADR only since 5.19,
+ * and 5.19 lacks the sync cancel: there exit stays -EBUSY.
+ */
+static int cancel_everything(uring *t)
+{
+	struct uring__sync_cancel_reg reg = {
+		.fd = -1,
+		.flags = IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL,
+		.timeout = { .tv_sec = 10 },
+	};
+	int ret = uring__register(t, IORING_REGISTER_SYNC_CANCEL, &reg, 1);
+	if (ret == -EINVAL)
+		return -EBUSY;   /* no sync cancel (5.19): nothing else is safe */
+	return ret == -ENOENT ? 0 : ret;
+}
+
+/*
+ * Teardown, in one place: the job check, then each piece in the order the
+ * kernel needs (registrations while the fd is open; SQEs, rings, the
+ * ring-fd registration, then the fd, as the kernel frees the ring only
+ * when the last mapping and the last fd reference are gone).  In a forked
+ * child nothing reaches the shared ring: only the child's copies of the
+ * library's memory are freed (the rings are MADV_DONTFORK: not mapped
+ * there), and active jobs do not block it, as they are the parent's.
+ */
 int uring_exit(uring *t)
 {
 	if (!t)
 		return -EINVAL;
-	if (t->heap.in_use > 0)
-		return -EBUSY;
-	uring__beyond_exit(t);   /* buffer rings, held memory: needs the fd open */
-	/* Teardown order: SQEs, rings, then the fd, as the kernel frees the
-	 * ring only when the last mapping and the last fd reference are gone. */
-	unmap_rings(t);
-	unregister_ring_fd(t);
+	int parent_ring = uring__in_creator(t);
+	if (parent_ring && t->heap.in_use > 0) {
+		if (!t->cq_dropped)
+			return -EBUSY;
+		int ret = cancel_everything(t);
+		if (ret < 0)
+			return ret;
+	}
+	uring__buf_rings_release(t, parent_ring);
+	uring__hold_release(t);
+	if (parent_ring) {
+		unmap_rings(t);
+		unregister_ring_fd(t);
+	}
 	close(t->ring_fd);
 	uring__heap_destroy(&t->heap);
 	uring__sketch_destroy(&t->sketch);
@@ -271,6 +332,7 @@ int uring_exit(uring *t)
 static uint32_t sq_flush(uring *t)
 {
 	uint32_t tail = t->sq.sqe_tail;
+	assert(tail - t->sq.sqe_head <= t->sq.entries);
 	if (t->sq.sqe_head != tail) {
 		t->sq.sqe_head = tail;
 		if (uring__sqpoll(t))
@@ -313,6 +375,7 @@ int uring_submit(uring *t)
 			if (ret < 0)
 				return ret;
 		}
+		uring__sketch_reclaim_if_used(t);   /* what the poll thread has consumed */
 		return (int)pending;
 	}
 	unsigned flags = cq_needs_flush(t) ? IORING_ENTER_GETEVENTS : 0;
@@ -320,7 +383,7 @@ int uring_submit(uring *t)
 		return 0;
 	int ret = uring__enter(t, pending, 0, flags, NULL, 0);
 	if (ret >= 0)
-		uring__sketch_release_if_idle(t);
+		uring__sketch_reclaim_if_used(t);
 	return ret;
 }
 
@@ -349,8 +412,11 @@ static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion
 	}
 	out->data = slot->data;
 	out->job = (uring_job)ud;
+	if ((cqe->flags & IORING_CQE_F_BUFFER) && slot->buf_group)
+		uring__buf_ring_lend(t, (uint16_t)(slot->buf_group - 1),
+				     cqe->flags >> IORING_CQE_BUFFER_SHIFT);
 	if (!(cqe->flags & IORING_CQE_F_MORE))
-		uring__heap_free(&t->heap, (uint32_t)ud);
+		uring__heap_free(&t->heap, slot);
 	return 1;
 }
 
@@ -372,12 +438,16 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 	uint32_t *khead = t->cq.khead;
 	uint32_t head = *khead;
 	uint32_t ready = uring__load_acquire(t->cq.ktail) - head;
-	uint32_t take = ready < max ? ready : max;
+	assert(ready <= t->cq.entries);
+	/* A CQE naming no live job is consumed without filling out[n], so the
+	 * loop runs on past it: a stray at the head never hides the real
+	 * completion behind it. */
 	unsigned n = 0;
-	for (uint32_t i = 0; i < take; i++)
-		n += (unsigned)complete_one(t, &cqes[((head + i) & mask) << shift], &out[n]);
-	if (take)
-		uring__store_release(khead, head + take);
+	uint32_t i = 0;
+	while (i < ready && n < max)
+		n += (unsigned)complete_one(t, &cqes[((head + i++) & mask) << shift], &out[n]);
+	if (i)
+		uring__store_release(khead, head + i);
 	return n;
 }
 
@@ -414,7 +484,7 @@ static int wait_batch(uring *t, uring_completion *out, unsigned max, unsigned mi
 	if (ret == -EBADR)
 		return ret;   /* the kernel dropped CQEs: reported once, never hidden */
 	if (ret >= 0)
-		uring__sketch_release_if_idle(t);
+		uring__sketch_reclaim_if_used(t);
 	unsigned n = cq_drain(t, out, max);
 	if (n > 0)
 		return (int)n;
@@ -524,6 +594,15 @@ unsigned uring_sqe_ready(const uring *t)
 	return t ? t->sq.sqe_tail - uring__sq_head(t) : 0;
 }
 
+unsigned uring_sq_space_left(const uring *t)
+{
+	if (!t)
+		return 0;
+	uint32_t used = t->sq.sqe_tail - uring__sq_head(t);
+	assert(used <= t->sq.entries);
+	return t->sq.entries - used;
+}
+
 void uring_get_debug_stats(const uring *t, uring_stats *out)
 {
 	if (!t || !out)
@@ -531,8 +610,7 @@ void uring_get_debug_stats(const uring *t, uring_stats *out)
 	*out = (uring_stats){
 		.sqe_ready = uring_sqe_ready(t),
 		.active_ops = t->heap.in_use,
-		.sketch_buffer_size = t->sketch.size,
-		.sketch_used = t->sketch.used,
-		.sketch_old_buffers = t->sketch.n_old,
 	};
+	uring__sketch_stats(&t->sketch, &out->sketch_buffer_size, &out->sketch_used,
+			    &out->sketch_old_buffers);
 }

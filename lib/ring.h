@@ -18,16 +18,17 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "uring.h"
 #include "../syscall/abi.h"
 #include "barrier.h"
+#include "heap.h"
 
 /* Limits: everything has one. */
 #define URING__MAX_ENTRIES      32768u         /* IORING_MAX_ENTRIES */
 #define URING__MAX_CQ_ENTRIES   65536u         /* IORING_MAX_CQ_ENTRIES */
-#define URING__HEAP_MAX_SLOTS   (1u << 22)     /* jobs in flight per ring */
-#define URING__SKETCH_MIN       4096u
 #define URING__SKETCH_MAX       (64u << 20)    /* copied bytes pending per ring */
 
 struct uring__sq {
@@ -49,35 +50,14 @@ struct uring__cq {
 	uint32_t mask, entries, shift;
 };
 
-/*
- * A job's slot.  The job id is gen << 32 | index; gen is never 0 and stays
- * below 2^31, so ids are > 0 and bit 63 is never set.  A slot is freed only
- * by its job's final completion (the one without F_MORE); freeing bumps the
- * generation, which is what makes every older id for the slot stale.
- */
-struct uring__slot {
-	void *data;
-	uint32_t gen;
-	uint32_t next_free;      /* URING__SLOT_BUSY while the job is live */
-	uint32_t sqe_pos;        /* sq.sqe_tail when queued: tells if still unpublished */
-};
-#define URING__SLOT_BUSY  UINT32_MAX
-#define URING__SLOT_NONE  (UINT32_MAX - 1)
-
-struct uring__heap {
-	struct uring__slot *slots;
-	uint32_t cap;
-	uint32_t in_use;
-	uint32_t free_head;      /* URING__SLOT_NONE when every slot is busy */
-};
-
+struct uring__sketch_chunk;
 struct uring__sketch {
-	uint8_t *buf;
-	size_t size;
-	size_t used;
-	void **old;              /* outgrown buffers still referenced by queued SQEs */
-	unsigned n_old, old_cap;
-	uint32_t alloc_tail;     /* sq.sqe_tail at the last allocation */
+	struct uring__sketch_chunk *cur;                 /* allocating from */
+	struct uring__sketch_chunk *full, *full_tail;    /* FIFO waiting for the SQ head */
+	struct uring__sketch_chunk *spare;               /* reusable, at most a few */
+	size_t bytes;            /* all chunks, for the URING__SKETCH_MAX limit */
+	size_t spare_bytes, full_used;
+	unsigned n_full;
 };
 
 struct uring {
@@ -88,7 +68,7 @@ struct uring {
 
 	int ring_fd;
 	int reg_index;               /* registered ring fd, or -1 */
-	const void *reg_thread;      /* the thread the registration belongs to */
+	uint64_t reg_thread;         /* identity of the thread the registration belongs to */
 	uint32_t setup_flags;        /* as granted by the kernel */
 	uint32_t features;
 	uint32_t cq_always_enter;    /* IOPOLL without SQPOLL: reaping needs the kernel */
@@ -97,6 +77,8 @@ struct uring {
 	size_t sq_ring_sz, cq_ring_sz, sqes_sz;
 
 	uint64_t stray_cqes;         /* CQEs whose user_data named no live job */
+	pid_t creator_pid;           /* a forked child sees another pid: not its ring */
+	uint32_t cq_dropped;         /* the kernel reported lost CQEs (-EBADR) */
 	uint32_t probe_done;
 	uint8_t probe_bits[32];      /* one bit per opcode 0..255 */
 
@@ -104,7 +86,7 @@ struct uring {
 	size_t fixed_len;
 	uint32_t files_registered;   /* entries in the registered file table */
 
-	/* Beyond the OCaml module: both released by uring_exit (hold.c). */
+	/* Beyond the OCaml module: both released by uring_exit. */
 	struct uring__hold *held;            /* send_msg control blocks, kept until their job ends */
 	struct uring_buf_ring *buf_rings;    /* provided-buffer rings not yet destroyed */
 };
@@ -114,62 +96,16 @@ int uring__enter(uring *t, unsigned to_submit, unsigned min_complete, unsigned f
 		 const void *arg, size_t argsz);
 int uring__register(uring *t, unsigned opcode, const void *arg, unsigned nr);
 
+/* False in a forked child: the ring, its registrations and its mappings
+ * are the parent's, and nothing the child does may change them. */
+static inline int uring__in_creator(const uring *t)
+{
+	return t->creator_pid == getpid();
+}
+
 static inline int uring__sqpoll(const uring *t)
 {
 	return (t->setup_flags & IORING_SETUP_SQPOLL) != 0;
-}
-
-/* ---- heap.c (the per-op paths are inline: once per op, once per CQE) ---- */
-int  uring__heap_init(struct uring__heap *h, uint32_t cap);
-void uring__heap_destroy(struct uring__heap *h);
-int  uring__heap_grow(struct uring__heap *h);
-#define URING__GEN_LIMIT (1u << 31)   /* gen < 2^31 keeps bit 63 of every id clear */
-
-static inline uring_job uring__job_id(const struct uring__heap *h, uint32_t index)
-{
-	return (uring_job)((uint64_t)h->slots[index].gen << 32 | index);
-}
-
-/* A free slot holding data: its index, or -ENOMEM. */
-static inline int64_t uring__heap_alloc(struct uring__heap *h, void *data)
-{
-	if (h->free_head == URING__SLOT_NONE) {
-		int ret = uring__heap_grow(h);
-		if (ret < 0)
-			return ret;
-	}
-	uint32_t i = h->free_head;
-	struct uring__slot *s = &h->slots[i];
-	h->free_head = s->next_free;
-	s->next_free = URING__SLOT_BUSY;
-	s->data = data;
-	h->in_use++;
-	return i;
-}
-
-/* Frees a live slot; the generation bump makes every older id stale. */
-static inline void uring__heap_free(struct uring__heap *h, uint32_t i)
-{
-	struct uring__slot *s = &h->slots[i];
-	uint32_t gen = (s->gen + 1) & (URING__GEN_LIMIT - 1);
-	s->gen = gen ? gen : 1;   /* wraps within [1, 2^31) */
-	s->data = NULL;
-	s->next_free = h->free_head;
-	h->free_head = i;
-	h->in_use--;
-}
-
-/* The live slot an id names, or NULL (stale, invented, or never issued). */
-static inline struct uring__slot *uring__heap_lookup(struct uring__heap *h, uring_job job)
-{
-	uint32_t i = (uint32_t)job;
-	uint32_t gen = (uint32_t)((uint64_t)job >> 32);
-	if (job <= 0 || i >= h->cap)
-		return NULL;
-	struct uring__slot *s = &h->slots[i];
-	if (s->next_free != URING__SLOT_BUSY || s->gen != gen)
-		return NULL;
-	return s;
 }
 
 /* ---- submission (inline: the per-op path) ---- */
@@ -184,6 +120,12 @@ static inline uint32_t uring__sq_head(const uring *t)
 	return uring__read_once(t->sq.khead);
 }
 
+/* The SQE at position pos (a value of sq.sqe_tail when it was taken). */
+static inline struct uring__sqe *uring__sqe_at(const uring *t, uint32_t pos)
+{
+	return &t->sq.sqes[(pos & t->sq.mask) << t->sq.shift];
+}
+
 /* The next free SQE, zeroed, or NULL when the SQ is full.  The kernel's
  * head only moves forward, so a stale cached copy can only understate the
  * free space: it is re-read (with the ordering above) only when the cached
@@ -195,7 +137,7 @@ static inline struct uring__sqe *uring__sqe_next(uring *t)
 		if (t->sq.sqe_tail - t->sq.cached_head >= t->sq.entries)
 			return NULL;
 	}
-	struct uring__sqe *sqe = &t->sq.sqes[(t->sq.sqe_tail & t->sq.mask) << t->sq.shift];
+	struct uring__sqe *sqe = uring__sqe_at(t, t->sq.sqe_tail);
 	/* The slot holds the fields of whatever op used it last; an op that
 	 * leaves a field unset must send zero (fio PR #818, liburing #1126).
 	 * Constant sizes: the compiler emits a few vector stores, no call. */
@@ -204,6 +146,31 @@ static inline struct uring__sqe *uring__sqe_next(uring *t)
 	else
 		memset(sqe, 0, sizeof(*sqe));
 	return sqe;
+}
+
+/* An SQE at position pos is still ours iff pos lies in [sqe_head,
+ * sqe_tail): sqe_head is the tail last published (sq_flush).  Unsigned
+ * differences keep this exact across the 2^32 wrap of the positions. */
+static inline int uring__sqe_unpublished(const uring *t, uint32_t pos)
+{
+	return pos - t->sq.sqe_head < t->sq.sqe_tail - t->sq.sqe_head;
+}
+
+/*
+ * What an op returns when uring__sqe_next found the SQ full.  Normally 0:
+ * submit, then retry.  But when the job queued last opened a link chain
+ * (LINK / HARDLINK) and is still unpublished, that retry would split the
+ * chain: the submit sends the head alone, and the retried op then runs
+ * unlinked (a retried link timeout would find no job to bound).  So the op
+ * is refused with -ENOSPC instead; uring_sq_space_left tells callers the
+ * room before they start a chain.
+ */
+static inline uring_job uring__sq_full(const uring *t)
+{
+	uint32_t last = t->sq.sqe_tail - 1;
+	if (!uring__sqe_unpublished(t, last))
+		return 0;   /* everything queued is published: no chain to split */
+	return (uring__sqe_at(t, last)->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) ? -ENOSPC : 0;
 }
 
 /* The fields most ops fill, in the layout the kernel's io_prep_rw reads. */
@@ -220,28 +187,30 @@ static inline void uring__sqe_rw(struct uring__sqe *sqe, uint8_t opcode, int fd,
 /* Gives the filled SQE a job id and queues it: the id (> 0) or -ENOMEM. */
 static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void *data)
 {
-	int64_t index = uring__heap_alloc(&t->heap, data);
-	if (index < 0)
-		return index;
-	t->heap.slots[index].sqe_pos = t->sq.sqe_tail;
-	uring_job job = uring__job_id(&t->heap, (uint32_t)index);
-	sqe->user_data = (uint64_t)job;
+	struct uring__slot *slot = uring__heap_alloc(&t->heap, data);
+	if (!slot)
+		return -ENOMEM;
+	slot->sqe_pos = t->sq.sqe_tail;
+	/* Which buffer ring its completions may hand out buffers from. */
+	slot->buf_group = (sqe->flags & IOSQE_BUFFER_SELECT) ? sqe->buf_group + 1u : 0;
+	sqe->user_data = slot->id;
 	t->sq.sqe_tail++;
-	return job;
+	return (uring_job)slot->id;
 }
 
 /* ---- sketch.c ---- */
 void *uring__sketch_alloc(uring *t, size_t len, size_t align);  /* NULL: -ENOMEM */
-void  uring__sketch_release(uring *t);
-
-/* Resets the sketch once nothing queued points into it; inline so the
- * common case, an unused sketch, costs one test on every submit. */
-static inline void uring__sketch_release_if_idle(uring *t)
+/* Frees what the kernel has consumed: called on every allocation, and
+ * after each submit or wait (inline: an unused sketch costs one test). */
+void  uring__sketch_reclaim(uring *t);
+static inline void uring__sketch_reclaim_if_used(uring *t)
 {
-	if (t->sketch.used != 0 || t->sketch.n_old != 0)
-		uring__sketch_release(t);
+	if (t->sketch.cur || t->sketch.full)
+		uring__sketch_reclaim(t);
 }
 void  uring__sketch_destroy(struct uring__sketch *s);
+void  uring__sketch_stats(const struct uring__sketch *s, size_t *bytes, size_t *used,
+			  unsigned *waiting);
 
 /* ---- helpers shared by op builders ---- */
 static inline uint64_t uring__ptr(const void *p)
@@ -252,11 +221,5 @@ static inline uint64_t uring__ptr(const void *p)
 /* ns as the kernel's timespec, normalised (tv_nsec < 1e9, which
  * timespec64_valid() requires), in the sketch; NULL: -ENOMEM. */
 struct uring__kernel_timespec *uring__sketch_timespec(uring *t, uint64_t ns);
-
-/* ---- hold.c, buf_ring.c: state of the beyond-OCaml features ---- */
-/* Called by uring_exit once no job is active: frees held memory and the
- * buffer rings the caller did not destroy. */
-void uring__beyond_exit(uring *t);
-void uring__buf_rings_release(uring *t);
 
 #endif

@@ -1,102 +1,174 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The sketch: a per-ring bump arena for what the kernel reads at submission
- * time (paths, iovec arrays, timespecs, socket addresses, message headers),
+ * The sketch: per-ring memory for what the kernel reads while consuming an
+ * SQE (paths, iovec arrays, timespecs, socket addresses, message headers),
  * so callers may free their copies as soon as an op call returns.
  *
- * The kernel copies all of it while consuming the SQE (FEAT_SUBMIT_STABLE,
- * 5.5+), and publishes that it has consumed SQEs by advancing the SQ head.
- * So once the SQ head has caught up with our private tail, nothing queued
- * can still point into the sketch and it is reset in one step.  Until then
- * an arena that fills up is not moved (queued SQEs point into it): a larger
- * one takes over and the outgrown one waits on the `old` list for the reset.
+ * The kernel has read all of it once it has consumed the SQE (it copies at
+ * prep since FEAT_SUBMIT_STABLE, 5.5; statx before 5.18 is the exception,
+ * held per job in ops_path.c), and it publishes consumption by advancing
+ * the SQ head.  So memory is reclaimed by position: the sketch is a list of
+ * chunks, each remembering the SQ position of the last SQE that allocated
+ * from it, and a chunk is reusable once the head has passed that position.
+ * This never depends on the SQ being idle at some moment, which a busy
+ * ring (a recv always queued ahead of a timeout) or an SQPOLL ring (whose
+ * submit never enters the kernel) may never be.
+ *
+ * Chunks fill in order, so they are also reclaimed in order: the current
+ * chunk, a FIFO of full ones waiting for the head, and a few spare ones.
+ * Spares beyond SKETCH_SPARE_MAX bytes are freed, so memory taken by a
+ * burst goes back once the burst is consumed.
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "ring.h"
 
-static int sketch_idle(uring *t)
+#define SKETCH_CHUNK      16384u     /* an IOV_MAX iovec array fits in one */
+#define SKETCH_SPARE_MAX  (4u * SKETCH_CHUNK)
+
+struct uring__sketch_chunk {
+	struct uring__sketch_chunk *next;
+	size_t size;
+	size_t used;
+	uint32_t last_pos;       /* sq.sqe_tail at the last allocation from it */
+	_Alignas(16) uint8_t data[];
+};
+
+/* True once the kernel has consumed the SQE at pos.  pos may be sqe_tail
+ * itself (an op copying before it commits): never consumed.  The head read
+ * is an acquire under SQPOLL (uring__sq_head): it pairs with the poll
+ * thread's release of the head in io_commit_sqring, after its prep reads. */
+static int consumed(uint32_t head, uint32_t tail, uint32_t pos)
 {
-	/* Acquire pairs with the kernel's smp_store_release of sq.head in
-	 * io_commit_sqring: everything it read for those SQEs is read. */
-	return uring__load_acquire(t->sq.khead) == t->sq.sqe_tail;
+	return tail - pos > tail - head;
 }
 
-static void free_old(struct uring__sketch *s)
+static void chunk_free(struct uring__sketch *s, struct uring__sketch_chunk *c)
 {
-	for (unsigned i = 0; i < s->n_old; i++)
-		free(s->old[i]);
-	s->n_old = 0;
+	s->bytes -= c->size;
+	free(c);
 }
 
-void uring__sketch_release(uring *t)
+static void spare_put(struct uring__sketch *s, struct uring__sketch_chunk *c)
+{
+	if (c->size != SKETCH_CHUNK || s->spare_bytes + c->size > SKETCH_SPARE_MAX) {
+		chunk_free(s, c);
+		return;
+	}
+	c->used = 0;
+	c->next = s->spare;
+	s->spare = c;
+	s->spare_bytes += c->size;
+}
+
+void uring__sketch_reclaim(uring *t)
 {
 	struct uring__sketch *s = &t->sketch;
-	if (!sketch_idle(t))
-		return;
-	s->used = 0;
-	free_old(s);
+	uint32_t head = uring__sq_head(t), tail = t->sq.sqe_tail;
+	while (s->full && consumed(head, tail, s->full->last_pos)) {
+		struct uring__sketch_chunk *c = s->full;
+		s->full = c->next;
+		if (!s->full)
+			s->full_tail = NULL;
+		s->n_full--;
+		s->full_used -= c->used;
+		spare_put(s, c);
+	}
+	if (s->cur && s->cur->used && consumed(head, tail, s->cur->last_pos))
+		s->cur->used = 0;
+}
+
+static void list_free(struct uring__sketch *s, struct uring__sketch_chunk *c)
+{
+	while (c) {
+		struct uring__sketch_chunk *next = c->next;
+		chunk_free(s, c);
+		c = next;
+	}
 }
 
 void uring__sketch_destroy(struct uring__sketch *s)
 {
-	free_old(s);
-	free(s->old);
-	free(s->buf);
+	list_free(s, s->full);
+	list_free(s, s->spare);
+	if (s->cur)
+		chunk_free(s, s->cur);
+	assert(s->bytes == 0);
 	*s = (struct uring__sketch){ 0 };
 }
 
-static int sketch_replace(struct uring__sketch *s, size_t need)
+/* A chunk with room for len: a spare one, or a new one (len > the usual
+ * size gets a chunk of its own).  NULL when the ring's limit is reached. */
+static struct uring__sketch_chunk *chunk_get(struct uring__sketch *s, size_t len)
 {
-	size_t size = s->size ? s->size : URING__SKETCH_MIN;
-	while (size < need)
-		size *= 2;
-	if (s->used > 0 && size == s->size)
-		size *= 2;
-	if (size > URING__SKETCH_MAX)
-		return -ENOMEM;
-	if (s->buf && s->used > 0 && s->n_old == s->old_cap) {
-		unsigned cap = s->old_cap ? s->old_cap * 2 : 4;
-		void **old = realloc(s->old, cap * sizeof(*old));
-		if (!old)
-			return -ENOMEM;
-		s->old = old;
-		s->old_cap = cap;
+	if (len <= SKETCH_CHUNK && s->spare) {
+		struct uring__sketch_chunk *c = s->spare;
+		s->spare = c->next;
+		s->spare_bytes -= c->size;
+		return c;
 	}
-	uint8_t *buf = malloc(size);
-	if (!buf)
-		return -ENOMEM;
-	if (s->buf && s->used > 0)
-		s->old[s->n_old++] = s->buf;   /* still referenced by queued SQEs */
+	size_t size = len <= SKETCH_CHUNK ? SKETCH_CHUNK : len;
+	if (s->bytes + size > URING__SKETCH_MAX)
+		return NULL;
+	struct uring__sketch_chunk *c = malloc(sizeof(*c) + size);
+	if (!c)
+		return NULL;
+	c->size = size;
+	c->used = 0;
+	s->bytes += size;
+	return c;
+}
+
+/* The current chunk is full: it waits in the FIFO for the head. */
+static void retire_current(struct uring__sketch *s)
+{
+	struct uring__sketch_chunk *c = s->cur;
+	s->cur = NULL;
+	if (!c)
+		return;
+	if (c->used == 0) {
+		spare_put(s, c);
+		return;
+	}
+	c->next = NULL;
+	if (s->full_tail)
+		s->full_tail->next = c;
 	else
-		free(s->buf);
-	s->buf = buf;
-	s->size = size;
-	s->used = 0;
-	return 0;
+		s->full = c;
+	s->full_tail = c;
+	s->n_full++;
+	s->full_used += c->used;
 }
 
 void *uring__sketch_alloc(uring *t, size_t len, size_t align)
 {
 	struct uring__sketch *s = &t->sketch;
+	assert(align > 0 && align <= 16 && (align & (align - 1)) == 0);
 	if (len == 0 || len > URING__SKETCH_MAX)
 		return NULL;
-	/* An op that copies twice (a path and its open_how, say) allocates
-	 * before its SQE is committed, when the SQ can look idle.  Bytes
-	 * handed out at this same tail belong to that op: never reset under
-	 * them.  Once the op commits, the tail moves on and the rule is the
-	 * plain one: idle means nothing queued points here. */
-	if (s->alloc_tail != t->sq.sqe_tail)
-		uring__sketch_release_if_idle(t);
-	s->alloc_tail = t->sq.sqe_tail;
-	size_t start = (s->used + align - 1) & ~(align - 1);
-	if (!s->buf || start + len > s->size) {
-		if (sketch_replace(s, len) < 0)
+	uring__sketch_reclaim(t);
+	struct uring__sketch_chunk *c = s->cur;
+	size_t start = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (!c || start + len > c->size) {
+		retire_current(s);
+		uring__sketch_reclaim(t);
+		c = chunk_get(s, len);
+		if (!c)
 			return NULL;
+		s->cur = c;
 		start = 0;
 	}
-	s->used = start + len;
-	return s->buf + start;
+	c->used = start + len;
+	c->last_pos = t->sq.sqe_tail;
+	return c->data + start;
+}
+
+void uring__sketch_stats(const struct uring__sketch *s, size_t *bytes, size_t *used, unsigned *waiting)
+{
+	*bytes = s->bytes;
+	*used = s->full_used + (s->cur ? s->cur->used : 0);
+	*waiting = s->n_full;
 }
 
 struct uring__kernel_timespec *uring__sketch_timespec(uring *t, uint64_t ns)

@@ -355,6 +355,19 @@ struct uring__buf_reg {
 };
 _Static_assert(sizeof(struct uring__buf_reg) == 40, "io_uring_buf_reg");
 
+/* IORING_REGISTER_SYNC_CANCEL (6.0) */
+struct uring__sync_cancel_reg {
+	uint64_t addr;
+	int32_t  fd;
+	uint32_t flags;        /* IORING_ASYNC_CANCEL_* */
+	struct uring__kernel_timespec timeout;   /* -1, -1: no timeout */
+	uint8_t  opcode;
+	uint8_t  pad[7];
+	uint64_t pad2[3];
+};
+_Static_assert(sizeof(struct uring__sync_cancel_reg) == 64, "io_uring_sync_cancel_reg");
+_Static_assert(offsetof(struct uring__sync_cancel_reg, opcode) == 32, "io_uring_sync_cancel_reg.opcode");
+
 /* openat2's struct open_how (include/uapi/linux/openat2.h) */
 struct uring__open_how {
 	uint64_t flags;

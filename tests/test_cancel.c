@@ -102,9 +102,13 @@ static void stale_id_never_reaches_the_job_reusing_its_slot(void **state)
 	uring_job old = uring_noop(t, NULL);
 	assert_true(old > 0);
 	(void)wait_one(t);
+	/* Every slot of the ring's heap is reused many times over. */
+	for (int k = 0; k < 256; k++) {
+		assert_true(uring_noop(t, NULL) > 0);
+		(void)wait_one(t);
+	}
 	uring_job tm = uring_timeout(t, URING_CLOCK_MONOTONIC, 60ull * 1000000000u, false, NULL);
 	assert_true(tm > 0);
-	assert_int_equal((uint32_t)tm, (uint32_t)old);   /* the slot is reused */
 	assert_int_equal(uring_submit(t), 1);
 	assert_int_equal(uring_cancel(t, old, NULL), -ENOENT);
 	assert_int_equal(uring_sqe_ready(t), 0);
@@ -117,6 +121,32 @@ static void stale_id_never_reaches_the_job_reusing_its_slot(void **state)
 	collect_pair(t, tm, cj, &tr, &cr);
 	assert_int_equal(tr, -ECANCELED);
 	assert_int_equal(uring_exit(t), 0);
+}
+
+/* Ids are unique across rings: another ring's id is refused, never taken
+ * for one of this ring's jobs (both rings' first jobs once had equal ids). */
+static void another_rings_id_is_refused(void **state)
+{
+	(void)state;
+	uring *a = ring_or_skip(4, NULL), *b = ring_or_skip(4, NULL);
+	uring_job ja = uring_noop(a, NULL);
+	uring_job tm = uring_timeout(b, URING_CLOCK_MONOTONIC, 60ull * 1000000000u, false, NULL);
+	assert_true(ja > 0 && tm > 0);
+	assert_int_equal(uring_submit(b), 1);
+	assert_int_equal(uring_cancel(b, ja, NULL), -ENOENT);
+	assert_int_equal(uring_cancel(a, tm, NULL), -ENOENT);
+	assert_int_equal(uring_job_set_flags(b, ja, URING_LINK), -ENOENT);
+	assert_int_equal(uring_sqe_ready(b), 0);
+	uring_completion c;
+	assert_int_equal(uring_wait_timeout(b, 20000000, &c), 0);   /* b's timer untouched */
+	assert_int_equal(uring_active_ops(b), 1);
+	uring_job cj = uring_cancel(b, tm, CANCEL_TAG);
+	int tr = 1, cr = 1;
+	collect_pair(b, tm, cj, &tr, &cr);
+	assert_int_equal(tr, -ECANCELED);
+	assert_int_equal(wait_one(a).job, ja);
+	assert_int_equal(uring_exit(a), 0);
+	assert_int_equal(uring_exit(b), 0);
 }
 
 static void invented_ids_are_refused(void **state)
@@ -141,6 +171,7 @@ int main(void)
 		cmocka_unit_test(cancel_of_a_collected_job_queues_nothing),
 		cmocka_unit_test(stale_id_never_reaches_the_job_reusing_its_slot),
 		cmocka_unit_test(invented_ids_are_refused),
+		cmocka_unit_test(another_rings_id_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

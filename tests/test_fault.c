@@ -2,6 +2,8 @@
 /* Every fault-injected syscall failure yields a clean error, no leak, and a
  * ring that keeps working (or a create that is cleanly refused). */
 #include "helpers.h"
+
+#include <fcntl.h>
 #include "ring.h"
 #include "syscall.h"
 
@@ -126,6 +128,35 @@ static void wait_failures(void **state)
 	teardown_fault();
 }
 
+/* After -EBADR some job will never see its completion; exit cancels what
+ * the kernel still holds, synchronously, and releases every job. */
+static void exit_releases_the_jobs_of_a_ring_that_lost_completions(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	if (!uring_op_supported(t, URING_OP_SEND_ZC)) {
+		fprintf(stderr, "skip: synchronous cancel needs Linux 6.0\n");
+		skip();
+	}
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	char buf[16];
+	assert_true(uring_read(t, p[0], buf, sizeof(buf), -1, NULL) > 0);   /* never completes */
+	assert_int_equal(uring_submit(t), 1);
+	assert_int_equal(uring_exit(t), -EBUSY);
+	uring_completion c;
+	uring__fault_arm(URING__SYS_ENTER, 0, EBADR, 0);
+	assert_int_equal(uring_wait(t, &c), -EBADR);
+	assert_int_equal(uring_active_ops(t), 1);
+	assert_int_equal(uring_exit(t), 0);
+	/* The read was cancelled before exit returned: the pipe's data stays. */
+	assert_int_equal(write(p[1], "x", 1), 1);
+	assert_int_equal(read(p[0], buf, 1), 1);
+	close(p[0]);
+	close(p[1]);
+	teardown_fault();
+}
+
 static void register_failures(void **state)
 {
 	(void)state;
@@ -148,6 +179,7 @@ int main(void)
 		cmocka_unit_test(submit_failures_keep_the_sqes_queued),
 		cmocka_unit_test(short_submit_leaves_the_rest_for_the_next),
 		cmocka_unit_test(wait_failures),
+		cmocka_unit_test(exit_releases_the_jobs_of_a_ring_that_lost_completions),
 		cmocka_unit_test(register_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,6 +50,69 @@ static void link_and_hardlink_on_failure(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+/* With the SQ full, an op after an open chain is refused (-ENOSPC), not
+ * given 0: submit-and-retry would send the chain's head alone and run the
+ * retried op unlinked. */
+static void a_full_queue_never_splits_a_chain(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(4, NULL);
+	assert_int_equal(uring_sq_space_left(t), 4);
+	for (int i = 0; i < 3; i++)
+		assert_true(uring_noop(t, NULL) > 0);
+	assert_int_equal(uring_sq_space_left(t), 1);
+	assert_int_equal(uring_noop(t, NULL) > 0, 1);
+	assert_int_equal(uring_noop(t, NULL), 0);       /* full, no chain open: 0 */
+	assert_int_equal(uring_submit(t), 4);
+	for (int i = 0; i < 4; i++)
+		(void)wait_one(t);
+
+	for (int i = 0; i < 3; i++)
+		assert_true(uring_noop(t, NULL) > 0);
+	uring_job head = uring_noop(t, NULL);
+	assert_int_equal(uring_job_set_flags(t, head, URING_LINK), 0);
+	assert_int_equal(uring_sq_space_left(t), 0);
+	assert_int_equal(uring_noop(t, NULL), -ENOSPC);
+	assert_int_equal(uring_link_timeout(t, 1000000, NULL), -ENOSPC);
+	assert_int_equal(uring_job_set_flags(t, head, URING_HARDLINK), 0);
+	assert_int_equal(uring_noop(t, NULL), -ENOSPC);
+	assert_int_equal(uring_sqe_ready(t), 4);        /* nothing queued */
+	assert_int_equal(uring_job_set_flags(t, head, 0), 0);   /* the caller ends the chain */
+	assert_int_equal(uring_noop(t, NULL), 0);
+	assert_int_equal(uring_submit(t), 4);
+	for (int i = 0; i < 4; i++)
+		(void)wait_one(t);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+/* A zero-copy send cancelled by its failed link head never sent anything:
+ * it has one completion (-ECANCELED, no F_MORE), not a result and a
+ * notification, and that one completion frees the job. */
+static void send_zc_cancelled_by_its_link_head_completes_once(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	if (!uring_op_supported(t, URING_OP_SEND_ZC)) {
+		fprintf(stderr, "skip: no IORING_OP_SEND_ZC (6.0+)\n");
+		skip();
+	}
+	int sp[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
+	uring_job bad = uring_write(t, -1, "x", 1, -1, NULL);
+	assert_int_equal(uring_job_set_flags(t, bad, URING_LINK), 0);
+	uring_job zc = uring_send_zc(t, sp[0], "payload", 7, 0, NULL);
+	assert_true(zc > 0);
+	uring_completion cb, cz;
+	run_two(t, bad, &cb, zc, &cz);
+	assert_int_equal(cb.result, -EBADF);
+	assert_int_equal(cz.result, -ECANCELED);
+	assert_false(cz.flags & URING_CQE_F_MORE);
+	assert_int_equal(uring_active_ops(t), 0);
+	close(sp[0]);
+	close(sp[1]);
+	assert_int_equal(uring_exit(t), 0);
+}
+
 static void link_timeout_cancels_a_stuck_recv(void **state)
 {
 	(void)state;
@@ -163,6 +226,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(linked_write_then_read),
 		cmocka_unit_test(link_and_hardlink_on_failure),
+		cmocka_unit_test(a_full_queue_never_splits_a_chain),
+		cmocka_unit_test(send_zc_cancelled_by_its_link_head_completes_once),
 		cmocka_unit_test(link_timeout_cancels_a_stuck_recv),
 		cmocka_unit_test(link_timeout_needs_a_linked_job_just_before),
 		cmocka_unit_test(set_flags_errors),

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 static void sqpoll_ring_across_idle_and_wake(void **state)
@@ -134,6 +135,120 @@ static void forked_child_cannot_touch_the_parent_ring(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+
+/* ---- a thread's identity is never reused ---- */
+
+struct two_rings { uring *a, *b; int step_failed; };
+
+static void *create_ring_then_exit(void *arg)
+{
+	struct two_rings *r = arg;
+	r->a = uring_create(8, NULL);   /* registered in this thread's table */
+	return NULL;
+}
+
+static int round_trip(uring *t, void *tag)
+{
+	if (uring_noop(t, tag) <= 0)
+		return 0;
+	uring_completion c;
+	int ret;
+	while ((ret = uring_wait(t, &c)) == 0)
+		;
+	return ret == 1 && c.data == tag;
+}
+
+/* Runs in a thread started after the creator of r->a has exited: glibc
+ * hands it the dead thread's stack, and so the same TLS addresses. */
+static void *use_a_dead_threads_ring(void *arg)
+{
+	struct two_rings *r = arg;
+	int step = 0;
+	if (!round_trip(r->a, (void *)1))          /* 1: A works here */
+		step = 1;
+	r->b = uring_create(8, NULL);              /* B: this thread's own registration */
+	if (!step && (!r->b || !round_trip(r->b, (void *)2)))
+		step = 2;
+	if (!step && !round_trip(r->a, (void *)3)) /* 3: A's job reaches A, not B */
+		step = 3;
+	if (!step && uring_exit(r->a) != 0)
+		step = 4;
+	if (!step && !round_trip(r->b, (void *)5)) /* 5: A's exit left B's registration */
+		step = 5;
+	if (r->b && uring_exit(r->b) != 0 && !step)
+		step = 6;
+	r->step_failed = step;
+	return NULL;
+}
+
+static void a_dead_threads_registration_is_never_inherited(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 4; round++) {
+		struct two_rings r = { 0 };
+		pthread_t th;
+		assert_int_equal(pthread_create(&th, NULL, create_ring_then_exit, &r), 0);
+		assert_int_equal(pthread_join(th, NULL), 0);
+		if (!r.a) {
+			fprintf(stderr, "skip: io_uring_setup: %s\n", strerror(errno));
+			skip();
+		}
+		assert_int_equal(pthread_create(&th, NULL, use_a_dead_threads_ring, &r), 0);
+		assert_int_equal(pthread_join(th, NULL), 0);
+		if (r.step_failed)
+			fail_msg("round %d: step %d failed", round, r.step_failed);
+	}
+}
+
+/* A child's uring_exit releases its own copies only: the parent's buffer
+ * ring, registered files and armed multishot recv are untouched. */
+static void forked_childs_exit_leaves_the_parents_registrations(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	int sv[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	uring_buf_ring *br = uring_buf_ring_create(t, 3, 4, 64);
+	if (!br || !uring_op_supported(t, URING_OP_SEND_ZC)) {
+		fprintf(stderr, "skip: buffer rings and multishot recv need Linux 6.0\n");
+		skip();
+	}
+	assert_int_equal(uring_register_files(t, &sv[0], 1), 0);
+	uring_job rx = uring_recv_multishot(t, sv[0], br, 0, NULL);
+	assert_true(rx > 0);
+	assert_int_equal(uring_submit(t), 1);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = -1;
+		int ok = uring_register_files_update(t, 0, &fd, 1) == -EPERM &&
+			 uring_buf_ring_destroy(t, br) == -EBUSY &&
+			 uring_exit(t) == 0;   /* the parent's active job does not block it */
+		_exit(ok ? 0 : 1);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(write(sv[1], "ping", 4), 4);
+	uring_completion c = wait_one(t);
+	assert_int_equal(c.job, rx);
+	assert_int_equal(c.result, 4);   /* not -ENOBUFS: the buffer ring is still registered */
+	assert_true(c.flags & URING_CQE_F_MORE);
+	int bid = uring_completion_buffer_id(&c);
+	assert_memory_equal(uring_buf_ring_buffer(br, (unsigned)bid, NULL), "ping", 4);
+	assert_int_equal(uring_buf_ring_recycle(br, (unsigned)bid), 0);
+	int fd = sv[0];
+	assert_int_equal(uring_register_files_update(t, 0, &fd, 1), 1);   /* table still there */
+	assert_true(uring_cancel(t, rx, NULL) > 0);
+	(void)wait_one(t);
+	(void)wait_one(t);
+	assert_int_equal(uring_buf_ring_destroy(t, br), 0);
+	assert_int_equal(uring_exit(t), 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +256,8 @@ int main(void)
 		cmocka_unit_test(single_issuer_defer_taskrun_ring),
 		cmocka_unit_test(registered_ring_fd_and_handover_to_another_thread),
 		cmocka_unit_test(forked_child_cannot_touch_the_parent_ring),
+		cmocka_unit_test(a_dead_threads_registration_is_never_inherited),
+		cmocka_unit_test(forked_childs_exit_leaves_the_parents_registrations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

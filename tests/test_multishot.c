@@ -84,6 +84,60 @@ static void accept_multishot_takes_16_clients_then_cancel(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+/*
+ * A multishot job can end on a successful completion: when the CQ is full
+ * the kernel posts the last result without F_MORE and stops (here a 4-entry
+ * CQ and 12 clients).  Callers must re-arm on any final completion, not
+ * only on errors, and keep the fd a final completion carries.
+ */
+static void accept_multishot_may_end_on_a_success_when_the_cq_is_full(void **state)
+{
+	(void)state;
+	uring_options o = { .cq_entries = 4 };
+	uring *t = ring_or_skip(4, &o);
+	uint16_t port;
+	int l = tcp_listener(&port);
+	uring_job acc = uring_accept_multishot(t, l, NULL);
+	assert_true(acc > 0);
+	assert_int_equal(uring_submit(t), 1);
+	enum { N = 12 };
+	int clients[N];
+	for (int i = 0; i < N; i++) {
+		clients[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		struct sockaddr_in a = loopback(port);
+		assert_int_equal(connect(clients[i], (struct sockaddr *)&a, sizeof(a)), 0);
+	}
+	usleep(100000);   /* let the kernel accept while nobody reaps */
+	int accepted = 0, ended = 0, final_result = 0;
+	while (!ended) {
+		uring_completion c = wait_one(t);
+		assert_int_equal(c.job, acc);
+		if (c.result >= 0) {
+			assert_cloexec(c.result);
+			close(c.result);
+			accepted++;
+		}
+		if (!(c.flags & URING_CQE_F_MORE)) {
+			ended = 1;
+			final_result = c.result;
+		}
+		if (accepted == N && !ended) {   /* every client taken and still armed */
+			assert_true(uring_cancel(t, acc, NULL) > 0);
+		}
+	}
+	fprintf(stderr, "%d accepted; the final completion's result: %d\n", accepted, final_result);
+	assert_true(final_result >= 0 || final_result == -ECANCELED);
+	assert_int_equal(uring_active_ops(t) <= 1, 1);   /* at most the cancel's own completion */
+	uring_completion rest[4];
+	while (uring_active_ops(t) > 0)
+		if (uring_reap(t, rest, 4) == 0)
+			(void)wait_one(t);
+	for (int i = 0; i < N; i++)
+		close(clients[i]);
+	close(l);
+	assert_int_equal(uring_exit(t), 0);
+}
+
 static void fill_pattern(unsigned char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -140,6 +194,8 @@ static void recv_multishot_across_buffer_exhaustion(void **state)
 		}
 		for (int i = 0; i < n_held; i++)
 			assert_int_equal(uring_buf_ring_recycle(br, (unsigned)held[i]), 0);
+		if (n_held)   /* a second return would put one buffer in the ring twice */
+			assert_int_equal(uring_buf_ring_recycle(br, (unsigned)held[0]), -EINVAL);
 		if (have == TOTAL) {
 			/* Still armed, with buffers: the peer's close ends it with 0. */
 			assert_int_equal(uring_active_ops(t), 1);
@@ -184,6 +240,7 @@ static void buf_ring_bad_arguments(void **state)
 	assert_null(uring_buf_ring_buffer(br, 4, NULL));
 	assert_null(uring_buf_ring_buffer(NULL, 0, NULL));
 	assert_int_equal(uring_buf_ring_recycle(br, 4), -EINVAL);
+	assert_int_equal(uring_buf_ring_recycle(br, 0), -EINVAL);   /* the kernel holds it */
 	assert_int_equal(uring_buf_ring_recycle(NULL, 0), -EINVAL);
 	assert_int_equal(uring_buf_ring_destroy(other, br), -EINVAL);
 	assert_int_equal(uring_buf_ring_destroy(t, NULL), -EINVAL);
@@ -310,6 +367,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(accept_multishot_takes_16_clients_then_cancel),
+		cmocka_unit_test(accept_multishot_may_end_on_a_success_when_the_cq_is_full),
 		cmocka_unit_test(recv_multishot_across_buffer_exhaustion),
 		cmocka_unit_test(buf_ring_bad_arguments),
 		cmocka_unit_test(recv_multishot_on_a_single_issuer_ring),

@@ -3,6 +3,7 @@
  * linkat, renameat, symlinkat, their failure results, and paths the
  * caller frees (or scribbles on) right after the call, with and without SQPOLL. */
 #include "file_helpers.h"
+#include "ring.h"
 
 #include <limits.h>
 #include <linux/openat2.h>
@@ -152,6 +153,70 @@ static void statx_matches_stat(void **state)
 	assert_statx_is_stat(&sx, &st);
 	assert_int_equal(complete(t, uring_statx(t, f->dirfd, "missing", 0, STATX_BASIC_STATS, &sx, NULL)), -ENOENT);
 	assert_int_equal(uring_exit(t), 0);
+}
+
+/*
+ * Before 5.18 the kernel reads statx's path in an io-wq worker, after the
+ * SQE was consumed: 2000 statx calls, forced to a worker and kept 32 in
+ * flight while openat2 calls on other paths reuse the sketch, each from one
+ * reused buffer.  Every result must be the stat(2) of its own path.
+ */
+static void statx_paths_checked(struct fx *f, int as_before_5_18)
+{
+	enum { FILES = 8, TOTAL = 2000, IN_FLIGHT = 32 };
+	for (int i = 0; i < FILES; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "sized-%d", i);
+		int fd = openat(f->dirfd, name, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(ftruncate(fd, 1000 + i), 0);
+		close(fd);
+	}
+	uring *t = ring_or_skip(64, NULL);
+	if (as_before_5_18) {   /* this kernel reads at prep: take the other path anyway */
+		(void)uring_op_supported(t, URING_OP_NOP);
+		t->probe_bits[URING_OP_MSG_RING / 8] &= (uint8_t)~(1u << (URING_OP_MSG_RING % 8));
+	}
+	static struct statx out[TOTAL];
+	char path[64];
+	int queued = 0, done = 0, in_flight = 0;
+	while (done < TOTAL) {
+		while (queued < TOTAL && in_flight < IN_FLIGHT) {
+			snprintf(path, sizeof(path), "sized-%d", queued % FILES);
+			uring_job j = uring_statx(t, f->dirfd, path, 0, STATX_SIZE, &out[queued],
+						  (void *)(intptr_t)(queued + 1));
+			assert_true(j > 0);
+			assert_int_equal(uring_job_set_flags(t, j, URING_ASYNC), 0);
+			snprintf(path, sizeof(path), "no-such-file-%d-with-a-longer-name", queued);
+			assert_true(uring_openat2(t, f->dirfd, path, O_RDONLY | O_CLOEXEC, 0, 0, NULL) > 0);
+			memset(path, 'X', sizeof(path) - 1);
+			queued++;
+			in_flight += 2;
+		}
+		uring_completion c = wait_one(t);
+		in_flight--;
+		if (!c.data) {
+			assert_int_equal(c.result, -ENOENT);
+			continue;
+		}
+		int k = (int)(intptr_t)c.data - 1;
+		assert_int_equal(c.result, 0);
+		assert_int_equal(out[k].stx_size, 1000 + k % FILES);
+		done++;
+	}
+	while (in_flight-- > 0)
+		assert_int_equal(wait_one(t).result, -ENOENT);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static void statx_in_flight_keeps_its_own_path(void **state)
+{
+	statx_paths_checked(*state, 0);
+}
+
+static void statx_path_held_per_job_as_before_5_18(void **state)
+{
+	statx_paths_checked(*state, 1);
 }
 
 static void o_path_with_at_empty_path(void **state)
@@ -426,6 +491,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(openat2_creates_under_the_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(openat2_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(statx_matches_stat, setup, teardown),
+		cmocka_unit_test_setup_teardown(statx_in_flight_keeps_its_own_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(statx_path_held_per_job_as_before_5_18, setup, teardown),
 		cmocka_unit_test_setup_teardown(o_path_with_at_empty_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(unlink_and_rmdir, setup, teardown),
 		cmocka_unit_test_setup_teardown(mkdirat_failures, setup, teardown),
