@@ -161,7 +161,34 @@ URING_API int uring_get_cqe_nonblocking(uring *t, uring_completion *out);
 URING_API int uring_reap(uring *t, uring_completion *out, unsigned max);
 
 URING_API int uring_register_eventfd(uring *t, int eventfd);
-URING_API int uring_op_supported(uring *t, unsigned op);   /* 1 / 0 */
+/* 1 / 0: does the running kernel have opcode op (URING_OP_*).  An op
+ * function whose opcode it lacks returns -EOPNOTSUPP, nothing queued. */
+URING_API int uring_op_supported(uring *t, unsigned op);
+
+/*
+ * Kernel features that are not opcodes.  Where the running kernel lacks
+ * one, the functions that need it refuse: -EOPNOTSUPP with nothing queued,
+ * or NULL with errno EOPNOTSUPP.  uring_feature_supported is the library's
+ * own answer (1 / 0; 0 for a NULL ring or an unknown feature), so a caller
+ * can fall back before calling.  Minimum kernel in brackets.
+ */
+enum {
+	URING_FEATURE_WAIT_TIMEOUT = 0,       /* uring_wait_timeout, uring_wait_many with a timeout (5.11) */
+	URING_FEATURE_TIMEOUT_CLOCKS = 1,     /* uring_timeout on BOOTTIME or REALTIME (5.15) */
+	URING_FEATURE_BUF_RING = 2,           /* uring_buf_ring_create (5.19) */
+	URING_FEATURE_ACCEPT_MULTISHOT = 3,   /* uring_accept_multishot (5.19) */
+	URING_FEATURE_RECV_MULTISHOT = 4,     /* uring_recv_multishot (6.0) */
+	/* uring_create with the setup flag of the same name */
+	URING_FEATURE_SETUP_SUBMIT_ALL = 5,      /* 5.18 */
+	URING_FEATURE_SETUP_COOP_TASKRUN = 6,    /* 5.19 */
+	URING_FEATURE_SETUP_TASKRUN_FLAG = 7,    /* 5.19 */
+	URING_FEATURE_SETUP_SQE128 = 8,          /* 5.19 */
+	URING_FEATURE_SETUP_CQE32 = 9,           /* 5.19 */
+	URING_FEATURE_SETUP_SINGLE_ISSUER = 10,  /* 6.0 */
+	URING_FEATURE_SETUP_DEFER_TASKRUN = 11,  /* 6.1 */
+	URING_FEATURE_SETUP_HYBRID_IOPOLL = 12   /* 6.13 */
+};
+URING_API int uring_feature_supported(uring *t, unsigned feature);
 URING_API const char *uring_error_name(int result);        /* "ECANCELED" for -125 */
 
 /* ------------------------------------------------------------------ */
