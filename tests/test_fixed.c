@@ -153,13 +153,8 @@ static void vectored_fixed_io(void **state)
 	struct fx *f = *state;
 	uring *t = ring_or_skip(8, NULL);
 	struct iovec iov[2] = { { f->buf + 100, 10 }, { f->buf + 5000, 20 } };
-	if (!uring_op_supported(t, URING_OP_READV_FIXED) || !uring_op_supported(t, URING_OP_WRITEV_FIXED)) {
-		assert_int_equal(uring_set_fixed_buffer(t, f->buf, BUF_LEN), 0);
-		assert_rejected(t, uring_readv_fixed(t, f->fd, iov, 2, 0, NULL), EOPNOTSUPP);
-		fprintf(stderr, "skip: READV_FIXED / WRITEV_FIXED need Linux 6.15\n");
-		assert_int_equal(uring_exit(t), 0);
-		skip();
-	}
+	REQUIRE_OP(t, READV_FIXED, "6.15");
+	REQUIRE_OP(t, WRITEV_FIXED, "6.15");
 	assert_rejected(t, uring_readv_fixed(t, f->fd, iov, 2, 0, NULL), EINVAL);   /* no buffer yet */
 	assert_int_equal(uring_set_fixed_buffer(t, f->buf, BUF_LEN), 0);
 	assert_int_equal(complete(t, uring_readv_fixed(t, f->fd, iov, 2, 40, NULL)), 30);
