@@ -44,7 +44,9 @@ uint64_t uring__sys_calls(enum uring__sys_kind kind);
  * bits of features_absent from the features it reports, and a setup flag,
  * enter flag or register opcode listed absent is refused with EINVAL
  * before the kernel is reached.  In force in this thread until
- * uring__fault_kernel(NULL).
+ * uring__fault_kernel(NULL), which returns to the real kernel, or to the
+ * one URING_FAULT_KERNEL=version in the environment names for every thread
+ * (so the whole suite can run as on an older kernel).
  */
 struct uring__fault_kernel {
 	uint8_t ops_absent[32];       /* bit per opcode */

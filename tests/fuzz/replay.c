@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 
 #include "uring.h"
-#include "syscall.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -86,19 +85,11 @@ static int run_dir(const char *dir, unsigned *count)
 	return ret;
 }
 
-/*
- * FUZZ_KERNEL=510 (major * 100 + minor) replays as on that kernel, emulated
- * by the test build's seam.  The harness drains rings with timed waits:
- * where the library reports them unsupported (5.10), the replay skips.
- */
+/* The harness drains rings with timed waits: where the library reports
+ * them unsupported (5.10), the replay skips.  (URING_FAULT_KERNEL=version
+ * replays as on an older kernel: syscall/fault.c.) */
 static int kernel_or_skip(void)
 {
-	const char *v = getenv("FUZZ_KERNEL");
-	static struct uring__fault_kernel k;
-	if (v) {
-		uring__fault_kernel_as(&k, (unsigned)atoi(v));
-		uring__fault_kernel(&k);
-	}
 	uring *t = uring_create(1, NULL);
 	if (!t) {
 		perror("uring_create");
