@@ -30,6 +30,7 @@
 		     IORING_FEAT_RW_CUR_POS | IORING_FEAT_POLL_32BITS)
 
 #define BIT(feature) (1u << (feature))
+_Static_assert(URING_FEATURE_RECV_MULTISHOT < 32, "ring features are bits of t->supported");
 
 static void features_from_probe(uring *t)
 {
