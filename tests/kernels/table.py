@@ -58,8 +58,27 @@ def classify(rc, secs, limit, text):
             why = 'signal %d' % sig
     else:
         why = 'exit status %d' % rc
-    first = next((l.strip() for l in text.splitlines() if ERROR_LINE.search(l)), '')
-    return 'fail', why + (': ' + first if first else '')
+    return 'fail', why + ': ' + failure_detail(text)
+
+
+def failure_detail(text):
+    """The failed cmocka tests by name, with the first error and where."""
+    failed = list(dict.fromkeys(re.findall(r'^\[  FAILED  \] ([A-Za-z_0-9]+)$', text, re.M)))
+    error = next((l.strip() for l in text.splitlines() if ERROR_LINE.search(l)
+                  and 'FAILED' not in l), '')
+    error = re.sub(r'^\[  ERROR   \] --- ', '', error)
+    where = re.search(r'([A-Za-z_0-9]+\.c:\d+): error', text)
+    # What the program said itself, beyond cmocka's lines.
+    said = next((l.strip() for l in text.splitlines() if l.strip() and not l.startswith(('[', 'skip: ', ' ')) and not ERROR_LINE.search(l)), '')
+    parts = []
+    if failed:
+        parts.append(', '.join(failed[:4]) + (' and %d more' % (len(failed) - 4) if len(failed) > 4 else ''))
+    if error:
+        parts.append('"%s"%s' % (error, ' at ' + where.group(1) if where else ''))
+    if said:
+        parts.append(said)
+    return ': '.join(parts) if parts else 'no message'
+
 
 
 def read_console(path):
