@@ -30,6 +30,14 @@ done
 partial=""
 [ -z "$only$append" ] && [ ${#kernels[@]} -eq 6 ] || partial=1
 
+# The VM holds the programs at their build paths, under its own mounts.
+for d in "$src" "$host_build" "$cross_build"; do
+	case $d/ in /tmp/* | /proc/* | /sys/* | /dev/*)
+		echo "matrix.sh: $d is under a directory the VM mounts over; build elsewhere" >&2
+		exit 2 ;;
+	esac
+done
+
 cache="$host_build/kernels"
 mkdir -p "$cache"
 vm_timeout=${CURING_KERNELS_VM_TIMEOUT:-1500}
