@@ -14,6 +14,7 @@ or on a kernel that did not boot or did not finish.
 """
 import datetime
 import json
+import os
 import re
 import shlex
 import signal
@@ -84,6 +85,8 @@ def failure_detail(text):
 def read_console(path):
     col = {'results': {}, 'booted': False, 'finished': False, 'version': '?', 'boot': None}
     logs = {}
+    if not os.path.exists(path):   # qemu did not start
+        return col
     with open(path, errors='replace') as f:
         for line in f:
             line = line.rstrip('\r\n')
@@ -108,6 +111,12 @@ def read_console(path):
                 col['results'][words[2]] = ('host only', ' '.join(words[4:]), 0)
             elif kind == 'done':
                 col['finished'] = True
+    # A program that printed but has no result: the VM stopped under it.
+    running = [n for n in logs if n not in col['results']]
+    if running and not col['finished']:
+        col['results'][running[-1]] = ('fail', 'the VM stopped while it ran (kernel hang or '
+                                       'crash, or the VM time limit): '
+                                       + failure_detail('\n'.join(logs[running[-1]])), 0)
     return col
 
 
@@ -150,12 +159,11 @@ def main():
         for line in f:
             label, kind, path, wall = line.rstrip('\n').split('\t')
             col = read_console(path) if kind == 'console' else read_meson(path)
-            col['label'], col['wall'] = label, float(wall)
+            col['label'], col['wall'], col['kind'], col['path'] = label, float(wall), kind, path
             if kind == 'meson':
                 col['version'] = label.split(' ')[0] + ' (native)'
             cols.append(col)
 
-    ok = True
     out = []
     out.append('| program | suite | ' + ' | '.join(c['label'] for c in cols) + ' |')
     out.append('|---|---|' + '---|' * len(cols))
@@ -176,13 +184,15 @@ def main():
                 failures.append('- %s, %s: %s' % (c['label'], name, r[1]))
         state = ''
         if not c['booted']:
-            state, ok = ' (did not boot)', False
+            state = ' (did not boot)'
         elif not c['finished']:
-            state, ok = ' (did not finish)', False
+            state = ' (did not finish)'
+        if state:
+            failures.append('- %s: %s (its serial console: %s)' % (c['label'], state[2:-1], c['path']))
+        boot = '%.1f' % c['boot'] if c['boot'] is not None else ('-' if c['kind'] == 'console' else 'native')
         out.append('| %s%s | %s | %d | %d | %d | %s | %.0f |' % (
-            c['label'], state, c.get('version', '?'), n['pass'], n['skip'], n['fail'],
-            '%.1f' % c['boot'] if c['boot'] is not None else 'native', c['wall']))
-    ok = ok and not failures
+            c['label'], state, c.get('version', '?'), n['pass'], n['skip'], n['fail'], boot, c['wall']))
+    ok = not failures
     out.append('')
     out.append('Failures:' if failures else 'No failures.')
     out.extend(failures)
