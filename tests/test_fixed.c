@@ -294,6 +294,13 @@ static int memlock_child(void)
 	void *big = mmap(NULL, big_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (big == MAP_FAILED)
 		return CHILD_SETUP;
+	/* The kernel charges a pinned huge page whole (2 MiB) against the
+	 * limit: where transparent huge pages are "always" (Debian's kernels),
+	 * the failed 4 MiB attempt would leave huge pages behind and the
+	 * 8 KiB registration below would fail too.  Small pages keep the
+	 * arithmetic the same on every kernel. */
+	if (madvise(big, big_len, MADV_NOHUGEPAGE) != 0)
+		return CHILD_SETUP;
 	int r = uring_set_fixed_buffer(t, big, big_len);
 	if (r != -ENOMEM)
 		return CHILD_NOT_ENOMEM;

@@ -3,6 +3,7 @@
  * NO_SQARRAY, and fork. */
 #include "helpers.h"
 #include "ring.h"
+#include "syscall.h"
 
 #include <pthread.h>
 #include <sys/mman.h>
@@ -91,11 +92,19 @@ static void registered_ring_fd_and_handover_to_another_thread(void **state)
 {
 	(void)state;
 	uring *t = ring_or_skip(8, NULL);
-	/* Both are silent fallbacks, so no skip: the ring fd is registered
-	 * for this thread from 5.18, which brought IORING_OP_MSG_RING; the SQ
-	 * has no index array from 6.6, older than IORING_OP_READ_MULTISHOT. */
-	assert_int_equal(t->reg_index >= 0, uring_op_supported(t, URING_OP_MSG_RING));
-	assert_true(t->sq.array == NULL || !uring_op_supported(t, URING_OP_READ_MULTISHOT));
+	/* 5.18+: registered for this thread.  Before, the kernel has no
+	 * IORING_REGISTER_RING_FDS and the plain fd serves. */
+	if (t->reg_index < 0) {
+		struct uring__rsrc_update up = { .offset = UINT32_MAX, .data = (uint64_t)t->ring_fd };
+		assert_int_equal(uring__sys_register(t->ring_fd, IORING_REGISTER_RING_FDS, &up, 1),
+				 -EINVAL);
+	}
+	/* 6.6+: NO_SQARRAY.  Before, the kernel refuses the flag and the
+	 * ring keeps its SQ array. */
+	if (t->sq.array) {
+		struct uring__params p = { .flags = IORING_SETUP_NO_SQARRAY };
+		assert_int_equal(uring__sys_setup(8, &p), -EINVAL);
+	}
 	/* The registration is per thread; a ring handed to another thread
 	 * must fall back to its plain fd there. */
 	pthread_t th;

@@ -9,12 +9,20 @@ static void message_between_two_rings(uring *a, uring *b)
 	for (int i = 0; i < 4; i++) {
 		uring_job j = uring_msg_ring(a, b, results[i], values[i], (void *)"sender");
 		assert_true(j > 0);
-		uring_completion c = wait_one(a);
+		uring_completion c = wait_one(a), msg;
+		/* To itself, the two completions come in either order: 6.1
+		 * posts the message first, later kernels the sender's. */
+		if (a == b && uring_job_is_message(c.job)) {
+			msg = c;
+			c = wait_one(a);
+		} else {
+			msg = (uring_completion){ .job = 0 };
+		}
 		assert_int_equal(c.job, j);
 		assert_int_equal(c.result, 0);
 		assert_string_equal(c.data, "sender");
 
-		c = wait_one(b);
+		c = msg.job ? msg : wait_one(b);
 		assert_true(uring_job_is_message(c.job));
 		assert_true(c.job < 0);
 		assert_int_equal(uring_message_value(c.job), values[i]);
