@@ -6,9 +6,11 @@
  * opcodes, each by the rule written next to it.
  *
  * A rule reads a feature bit where the kernel has one.  Otherwise it reads
- * the probe for an opcode that entered the kernel in the same release: a
- * release's io_uring arrives whole (a distribution backporting part of a
- * later release brings the opcodes and their companions together).  Setup
+ * the probe for an opcode that entered the kernel in the same release, or
+ * asks a register opcode of that release that changes nothing.  Whole
+ * releases are what stable kernels import, not single features: 5.10.162
+ * and later carry 5.15's io_uring, minus MKDIRAT, SYMLINKAT and LINKAT
+ * (which is why no rule leans on those three).  Setup
  * flags are asked of the kernel itself: io_uring_setup answers a flag it
  * does not know with EINVAL, so a throwaway ring with that flag alone (and
  * the flags it requires) tells exactly, and only when it matters.
@@ -38,8 +40,10 @@ static void features_from_probe(uring *t)
 	/* IORING_FEAT_EXT_ARG (5.11) is the timed wait itself. */
 	if (t->features & IORING_FEAT_EXT_ARG)
 		s |= BIT(URING_FEATURE_WAIT_TIMEOUT);
-	/* IORING_TIMEOUT_BOOTTIME / _REALTIME: 5.15, with IORING_OP_MKDIRAT. */
-	if (uring__op_ok(t, IORING_OP_MKDIRAT))
+	/* IORING_TIMEOUT_BOOTTIME / _REALTIME: 5.15, with IORING_REGISTER_
+	 * IOWQ_MAX_WORKERS, which with two zeros only reads the limits. */
+	uint32_t workers[2] = { 0, 0 };
+	if (uring__register(t, IORING_REGISTER_IOWQ_MAX_WORKERS, workers, 2) >= 0)
 		s |= BIT(URING_FEATURE_TIMEOUT_CLOCKS);
 	/* IORING_REGISTER_PBUF_RING and IORING_ACCEPT_MULTISHOT: 5.19, with
 	 * IORING_OP_SOCKET.  (Registering a buffer ring is no test: its
