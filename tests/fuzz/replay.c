@@ -5,15 +5,33 @@
  * included), and a way to replay a crash input under a debugger.
  */
 #include <dirent.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "uring.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* An input that runs for a minute is a hang: name it and stop, rather than
+ * leave a bare timeout (the corpus takes well under a second natively). */
+#define INPUT_SECONDS 60
+static char current[4096];
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	static const char msg[] = "fuzz_replay: still running after 60 s: ";
+	ssize_t r = write(2, msg, sizeof(msg) - 1);
+	r = write(2, current, strlen(current));
+	r = write(2, "\n", 1);
+	(void)r;
+	abort();
+}
 
 static int run_file(const char *path)
 {
@@ -33,11 +51,14 @@ static int run_file(const char *path)
 	/* a copy of exactly n bytes, so that a read past the input is caught */
 	if (getenv("FUZZ_REPLAY_VERBOSE"))
 		fprintf(stderr, "%s\n", path);
+	snprintf(current, sizeof(current), "%s", path);
+	alarm(INPUT_SECONDS);
 	uint8_t *copy = malloc(n ? n : 1);
 	if (!copy)
 		return -1;
 	memcpy(copy, buf, n);
 	LLVMFuzzerTestOneInput(copy, n);
+	alarm(0);
 	free(copy);
 	return 0;
 }
@@ -110,6 +131,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
 		return 2;
 	}
+	signal(SIGALRM, on_alarm);
 	int skip = kernel_or_skip();
 	if (skip)
 		return skip;
