@@ -6,6 +6,10 @@
 #   ./curing.sh test    set up, build, run every test suite
 #   ./curing.sh bench   set up, build, run the full benchmarks (bench/run.sh full)
 #   ./curing.sh asan    set up, build with ASan+UBSan, run every test suite
+#   ./curing.sh kernels set up, build (also for arm64), run every test suite
+#                       on Debian's kernels under qemu and on this one, and
+#                       write the table to docs/kernels.md; arguments after
+#                       "kernels" go to tests/kernels/matrix.sh
 #
 # Setting up means: install the Debian packages that are missing (when run as
 # root; otherwise say which are missing and stop), then configure and build
@@ -16,6 +20,8 @@ cd "$(dirname "$0")"
 BUILD_DIR=${BUILD_DIR:-build}
 CORE_PKGS="gcc meson ninja-build pkg-config libcmocka-dev groff-base man-db cmake"
 BENCH_PKGS="liburing-dev fio wrk gnuplot-nox"
+KERNEL_PKGS="qemu-system-x86 qemu-system-arm busybox-static cpio gcc-aarch64-linux-gnu
+	libc6-dev-arm64-cross libcmocka-dev:arm64 debian-archive-keyring python3"
 
 missing_packages() {
 	local missing=""
@@ -85,8 +91,21 @@ bench)
 	# build is debug-optimised, with assertions.
 	BUILD_DIR="${BUILD_DIR}-bench" bash bench/run.sh "${2:-full}"
 	;;
+kernels)
+	# The arm64 cmocka comes from Debian's multiarch.
+	if [ "$(id -u)" -eq 0 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		dpkg --add-architecture arm64
+		apt-get update -qq
+	fi
+	install_packages $CORE_PKGS $KERNEL_PKGS
+	configure_and_build "$BUILD_DIR"
+	configure_and_build "${BUILD_DIR}-aarch64" --cross-file tests/kernels/aarch64-linux-gnu.ini \
+		-Dbenchmarks=false
+	shift
+	tests/kernels/matrix.sh "$BUILD_DIR" "${BUILD_DIR}-aarch64" "$@"
+	;;
 *)
-	echo "usage: $0 demo|test|bench|asan" >&2
+	echo "usage: $0 demo|test|bench|asan|kernels" >&2
 	exit 2
 	;;
 esac

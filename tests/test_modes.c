@@ -3,6 +3,7 @@
  * NO_SQARRAY, and fork. */
 #include "helpers.h"
 #include "ring.h"
+#include "syscall.h"
 
 #include <pthread.h>
 #include <sys/mman.h>
@@ -40,6 +41,8 @@ static void *submit_from_other_thread(void *arg)
 static void single_issuer_defer_taskrun_ring(void **state)
 {
 	(void)state;
+	REQUIRE_SETUP(SINGLE_ISSUER, "6.0");
+	REQUIRE_SETUP(DEFER_TASKRUN, "6.1");
 	uring_options o = { .setup_flags = URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN };
 	uring *t = ring_or_skip(8, &o);
 	/* A timer's completion is deferred task work: only visible once we
@@ -90,8 +93,19 @@ static void registered_ring_fd_and_handover_to_another_thread(void **state)
 {
 	(void)state;
 	uring *t = ring_or_skip(8, NULL);
-	assert_true(t->reg_index >= 0);         /* 5.18+: registered for this thread */
-	assert_null(t->sq.array);               /* 6.6+: NO_SQARRAY */
+	/* 5.18+: registered for this thread.  Before, the kernel has no
+	 * IORING_REGISTER_RING_FDS and the plain fd serves. */
+	if (t->reg_index < 0) {
+		struct uring__rsrc_update up = { .offset = UINT32_MAX, .data = (uint64_t)t->ring_fd };
+		assert_int_equal(uring__sys_register(t->ring_fd, IORING_REGISTER_RING_FDS, &up, 1),
+				 -EINVAL);
+	}
+	/* 6.6+: NO_SQARRAY.  Before, the kernel refuses the flag and the
+	 * ring keeps its SQ array. */
+	if (t->sq.array) {
+		struct uring__params p = { .flags = IORING_SETUP_NO_SQARRAY };
+		assert_int_equal(uring__sys_setup(8, &p), -EINVAL);
+	}
 	/* The registration is per thread; a ring handed to another thread
 	 * must fall back to its plain fd there. */
 	pthread_t th;
