@@ -18,6 +18,12 @@
  *    uring_msghdr for recv_msg must stay valid until the job's completion
  *    has been collected.
  *  - Every fd the library creates (socket, accept, recv_msg) is close-on-exec.
+ *  - Kernels: Linux 5.10 or later (uring_create refuses older ones with
+ *    EOPNOTSUPP).  What needs a newer kernel is marked [5.19] etc.; on a
+ *    kernel without it the function refuses with -EOPNOTSUPP, nothing
+ *    queued (NULL and errno EOPNOTSUPP where it returns a pointer).
+ *    Argument errors come first, then 0 for a full SQ, then -EOPNOTSUPP.
+ *    uring_op_supported and uring_feature_supported tell beforehand.
  */
 #ifndef CURING_URING_H
 #define CURING_URING_H
@@ -74,15 +80,15 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 #define URING_SETUP_IOPOLL         (1u << 0)
 #define URING_SETUP_SQPOLL         (1u << 1)   /* prefer polling_timeout_ms */
 #define URING_SETUP_CLAMP          (1u << 4)
-#define URING_SETUP_SUBMIT_ALL     (1u << 7)
-#define URING_SETUP_COOP_TASKRUN   (1u << 8)
-#define URING_SETUP_TASKRUN_FLAG   (1u << 9)
-#define URING_SETUP_SQE128         (1u << 10)
-#define URING_SETUP_CQE32          (1u << 11)
-#define URING_SETUP_SINGLE_ISSUER  (1u << 12)
-#define URING_SETUP_DEFER_TASKRUN  (1u << 13)
-#define URING_SETUP_NO_SQARRAY     (1u << 16)
-#define URING_SETUP_HYBRID_IOPOLL  (1u << 17)
+#define URING_SETUP_SUBMIT_ALL     (1u << 7)   /* [5.18] */
+#define URING_SETUP_COOP_TASKRUN   (1u << 8)   /* [5.19] */
+#define URING_SETUP_TASKRUN_FLAG   (1u << 9)   /* [5.19] */
+#define URING_SETUP_SQE128         (1u << 10)  /* [5.19] */
+#define URING_SETUP_CQE32          (1u << 11)  /* [5.19] */
+#define URING_SETUP_SINGLE_ISSUER  (1u << 12)  /* [6.0] */
+#define URING_SETUP_DEFER_TASKRUN  (1u << 13)  /* [6.1] */
+#define URING_SETUP_NO_SQARRAY     (1u << 16)  /* 6.6; before, the index array, silently */
+#define URING_SETUP_HYBRID_IOPOLL  (1u << 17)  /* [6.13] */
 
 /* Completion flags: the kernel's IORING_CQE_F_* values. */
 #define URING_CQE_F_BUFFER         (1u << 0)   /* a provided buffer was used: id in flags >> 16 */
@@ -122,7 +128,8 @@ enum {
 
 /* NULL and errno set on failure: EINVAL (depth 0 or > 32768, a flag not
  * listed above, cq_entries non-zero and below depth or above 65536, or a
- * combination the kernel refuses), ENOMEM (also: RLIMIT_MEMLOCK on kernels
+ * combination the kernel refuses), EOPNOTSUPP (a setup flag the kernel is
+ * too old for, or a kernel before 5.10), ENOMEM (also: RLIMIT_MEMLOCK on kernels
  * that charge ring memory to it), EMFILE, ENOSYS / EPERM (io_uring
  * unavailable or forbidden by sysctl or seccomp). */
 URING_API uring   *uring_create(unsigned queue_depth, const uring_options *opts);
@@ -143,7 +150,7 @@ URING_API int uring_wait(uring *t, uring_completion *out);
 /* As uring_wait; 0 also when timeout_ns passes with no completion.
  * -EOPNOTSUPP on kernels before 5.11 (no IORING_FEAT_EXT_ARG): curing
  * never queues a hidden timeout job on the caller's behalf. */
-URING_API int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out);
+URING_API int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out);   /* [5.11] */
 /* Submits what is queued, then blocks until at least min completions are
  * ready, then collects up to max of them with one CQ head update; one
  * io_uring_enter at most.  Returns how many were collected: fewer than min
@@ -151,7 +158,7 @@ URING_API int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion
  * (URING_WAIT_FOREVER: no timeout), and also when a uring_timeout job
  * fires: the kernel wakes every waiter on a timeout completion, whatever
  * the count.  -EINVAL: NULL out, min 0, min > max, or min above the CQ
- * size; -EOPNOTSUPP for a timeout before 5.11. */
+ * size; -EOPNOTSUPP for a timeout before 5.11 (URING_WAIT_FOREVER: 5.10). */
 #define URING_WAIT_FOREVER UINT64_MAX
 URING_API int uring_wait_many(uring *t, uring_completion *out, unsigned max, unsigned min,
 			      uint64_t timeout_ns);
@@ -161,7 +168,34 @@ URING_API int uring_get_cqe_nonblocking(uring *t, uring_completion *out);
 URING_API int uring_reap(uring *t, uring_completion *out, unsigned max);
 
 URING_API int uring_register_eventfd(uring *t, int eventfd);
-URING_API int uring_op_supported(uring *t, unsigned op);   /* 1 / 0 */
+/* 1 / 0: does the running kernel have opcode op (URING_OP_*).  An op
+ * function whose opcode it lacks returns -EOPNOTSUPP, nothing queued. */
+URING_API int uring_op_supported(uring *t, unsigned op);
+
+/*
+ * Kernel features that are not opcodes.  Where the running kernel lacks
+ * one, the functions that need it refuse: -EOPNOTSUPP with nothing queued,
+ * or NULL with errno EOPNOTSUPP.  uring_feature_supported is the library's
+ * own answer (1 / 0; 0 for a NULL ring or an unknown feature), so a caller
+ * can fall back before calling.  Minimum kernel in brackets.
+ */
+enum {
+	URING_FEATURE_WAIT_TIMEOUT = 0,       /* uring_wait_timeout, uring_wait_many with a timeout [5.11] */
+	URING_FEATURE_TIMEOUT_CLOCKS = 1,     /* uring_timeout on BOOTTIME or REALTIME [5.15] */
+	URING_FEATURE_BUF_RING = 2,           /* uring_buf_ring_create [5.19] */
+	URING_FEATURE_ACCEPT_MULTISHOT = 3,   /* uring_accept_multishot [5.19] */
+	URING_FEATURE_RECV_MULTISHOT = 4,     /* uring_recv_multishot [6.0] */
+	/* uring_create with the setup flag of the same name */
+	URING_FEATURE_SETUP_SUBMIT_ALL = 5,      /* [5.18] */
+	URING_FEATURE_SETUP_COOP_TASKRUN = 6,    /* [5.19] */
+	URING_FEATURE_SETUP_TASKRUN_FLAG = 7,    /* [5.19] */
+	URING_FEATURE_SETUP_SQE128 = 8,          /* [5.19] */
+	URING_FEATURE_SETUP_CQE32 = 9,           /* [5.19] */
+	URING_FEATURE_SETUP_SINGLE_ISSUER = 10,  /* [6.0] */
+	URING_FEATURE_SETUP_DEFER_TASKRUN = 11,  /* [6.1] */
+	URING_FEATURE_SETUP_HYBRID_IOPOLL = 12   /* [6.13] */
+};
+URING_API int uring_feature_supported(uring *t, unsigned feature);
 URING_API const char *uring_error_name(int result);        /* "ECANCELED" for -125 */
 
 /* ------------------------------------------------------------------ */
@@ -171,7 +205,8 @@ URING_API const char *uring_error_name(int result);        /* "ECANCELED" for -1
  * then advances), as OCaml's Optint.Int63.minus_one. */
 
 URING_API uring_job uring_noop(uring *t, void *data);
-/* Completes with -ETIME when it fires, -ECANCELED when cancelled. */
+/* Completes with -ETIME when it fires, -ECANCELED when cancelled.
+ * URING_CLOCK_BOOTTIME and _REALTIME: [5.15]. */
 URING_API uring_job uring_timeout(uring *t, uring_clock clock, uint64_t ns, bool absolute, void *data);
 /* -ENOENT (nothing queued) if job was already collected.  Completions:
  * target -ECANCELED and cancel 0; or target -EINTR and cancel -EALREADY;
@@ -196,18 +231,21 @@ URING_API uring_job uring_splice(uring *t, int fd_in, int fd_out, unsigned len, 
 URING_API uring_job uring_poll_add(uring *t, int fd, unsigned poll_mask, void *data);
 URING_API uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
 				unsigned mask, struct statx *out, void *data);
-URING_API uring_job uring_unlink(uring *t, int dirfd, const char *path, bool dir, void *data);
-URING_API uring_job uring_mkdirat(uring *t, int dirfd, const char *path, mode_t mode, void *data);
+URING_API uring_job uring_unlink(uring *t, int dirfd, const char *path, bool dir, void *data);   /* [5.11] */
+URING_API uring_job uring_mkdirat(uring *t, int dirfd, const char *path, mode_t mode, void *data);   /* [5.15] */
+/* [5.15] */
 URING_API uring_job uring_linkat(uring *t, int olddirfd, const char *oldpath, int newdirfd,
 				 const char *newpath, int flags, void *data);
+/* [5.11] */
 URING_API uring_job uring_renameat(uring *t, int olddirfd, const char *oldpath, int newdirfd,
 				   const char *newpath, unsigned flags, void *data);
+/* [5.15] */
 URING_API uring_job uring_symlinkat(uring *t, const char *target, int newdirfd,
 				    const char *linkpath, void *data);
 URING_API uring_job uring_fsync(uring *t, int fd, uint64_t off, uint32_t len, void *data);
 URING_API uring_job uring_fdatasync(uring *t, int fd, uint64_t off, uint32_t len, void *data);
 URING_API uring_job uring_fallocate(uring *t, int fd, int mode, uint64_t off, uint64_t len, void *data);
-URING_API uring_job uring_ftruncate(uring *t, int fd, uint64_t len, void *data);
+URING_API uring_job uring_ftruncate(uring *t, int fd, uint64_t len, void *data);   /* [6.9] */
 
 /* the registered (fixed) buffer, Uring.set_fixed_buffer / Uring.Region */
 /* 0.  -ENOMEM: RLIMIT_MEMLOCK too low.  -EBUSY: active ops.  -EFAULT: NULL
@@ -217,8 +255,8 @@ URING_API void *uring_fixed_buffer(const uring *t, size_t *len);
 /* -EINVAL when [off, off+len) is outside the fixed buffer. */
 URING_API uring_job uring_read_fixed(uring *t, int fd, size_t off, unsigned len, int64_t file_offset, void *data);
 URING_API uring_job uring_write_fixed(uring *t, int fd, size_t off, unsigned len, int64_t file_offset, void *data);
-/* Vectored fixed-buffer I/O (kernel 6.15+; -EOPNOTSUPP where the probe
- * says no): every iovec must lie inside the fixed buffer (-EINVAL). */
+/* Vectored fixed-buffer I/O [6.15]: every iovec must lie inside the fixed
+ * buffer (-EINVAL). */
 URING_API uring_job uring_readv_fixed(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
 				      int64_t file_offset, void *data);
 URING_API uring_job uring_writev_fixed(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
@@ -242,12 +280,13 @@ URING_API uring_job uring_read_chunk(uring *t, int fd, uring_chunk c, unsigned l
 URING_API uring_job uring_write_chunk(uring *t, int fd, uring_chunk c, unsigned len, int64_t file_offset, void *data);
 
 /* sockets */
-URING_API uring_job uring_socket(uring *t, int domain, int type, int protocol, void *data);
+URING_API uring_job uring_socket(uring *t, int domain, int type, int protocol, void *data);   /* [5.19] */
+/* [6.11] */
 URING_API uring_job uring_bind(uring *t, int fd, const struct sockaddr *addr, socklen_t len, void *data);
-URING_API uring_job uring_listen(uring *t, int fd, int backlog, void *data);
+URING_API uring_job uring_listen(uring *t, int fd, int backlog, void *data);   /* [6.11] */
 URING_API uring_job uring_connect(uring *t, int fd, const struct sockaddr *addr, socklen_t len, void *data);
 URING_API uring_job uring_accept(uring *t, int fd, uring_sockaddr *peer, void *data);
-URING_API uring_job uring_shutdown(uring *t, int fd, int how, void *data);
+URING_API uring_job uring_shutdown(uring *t, int fd, int how, void *data);   /* [5.11] */
 URING_API uring_job uring_send(uring *t, int fd, const void *buf, size_t len, int flags, void *data);
 URING_API uring_job uring_recv(uring *t, int fd, void *buf, size_t len, int flags, void *data);
 URING_API uring_job uring_send_msg(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
@@ -307,10 +346,10 @@ URING_API uring_job uring_link_timeout(uring *t, uint64_t ns, void *data);
 typedef struct uring_buf_ring uring_buf_ring;
 /*
  * nbufs buffers of buf_size bytes, registered as buffer group group_id
- * (IORING_REGISTER_PBUF_RING, 5.19) and all handed to the kernel.  NULL and
+ * (IORING_REGISTER_PBUF_RING) and all handed to the kernel [5.19].  NULL and
  * errno set on failure: EINVAL (nbufs 0, not a power of two or > 32768;
  * group_id > 65535; buf_size 0 or > 1 GiB; nbufs * buf_size > 1 GiB),
- * EEXIST (group already registered), ENOMEM, or the kernel's errno.
+ * EOPNOTSUPP (before 5.19), EEXIST (group already registered), ENOMEM, or the kernel's errno.
  */
 URING_API uring_buf_ring *uring_buf_ring_create(uring *t, unsigned group_id, unsigned nbufs,
 						size_t buf_size);
@@ -332,13 +371,13 @@ static inline int uring_completion_buffer_id(const uring_completion *c)
 
 /*
  * One job, one completion per accepted connection (result: the new fd,
- * close-on-exec) with URING_CQE_F_MORE while it stays armed (5.19).  It
+ * close-on-exec) with URING_CQE_F_MORE while it stays armed [5.19].  It
  * ends with a completion without F_MORE: an error, or -ECANCELED after
  * uring_cancel; that completion frees the job.
  */
 URING_API uring_job uring_accept_multishot(uring *t, int fd, void *data);
 /*
- * One job, one completion per chunk received into a buffer of br (6.0):
+ * One job, one completion per chunk received into a buffer of br [6.0]:
  * result = bytes, uring_completion_buffer_id(c) = the buffer, F_MORE while
  * armed.  Ends without F_MORE on 0 (peer closed), an error, or -ENOBUFS
  * when br has no free buffer: recycle, then queue it again; no data is
@@ -348,7 +387,7 @@ URING_API uring_job uring_accept_multishot(uring *t, int fd, void *data);
 URING_API uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags,
 					 void *data);
 /*
- * IORING_OP_SEND_ZC (6.0): the kernel sends from buf without copying it.
+ * IORING_OP_SEND_ZC [6.0]: the kernel sends from buf without copying it.
  * Two completions: the result (bytes or -errno) with URING_CQE_F_MORE, then
  * a notification with URING_CQE_F_NOTIF once the kernel no longer uses buf;
  * buf must stay untouched until then.  The notification frees the job.
@@ -369,7 +408,7 @@ URING_API int uring_unregister_files(uring *t);
 
 /* ---- messages between rings ---- */
 /*
- * IORING_OP_MSG_RING (5.18): posts a completion on target with result and
+ * IORING_OP_MSG_RING [5.18]: posts a completion on target with result and
  * the 63-bit message.  There, the completion's job is < 0 (bit 63 set by
  * the library, never a job id), its value is uring_message_value(job), and
  * data is NULL: it is not a job and needs no collecting beyond being read.

@@ -96,6 +96,8 @@ static int br_register(uring *t, struct uring_buf_ring *br)
 uring_buf_ring *uring_buf_ring_create(uring *t, unsigned group_id, unsigned nbufs, size_t buf_size)
 {
 	int ret = t ? create_check(group_id, nbufs, buf_size) : -EINVAL;
+	if (ret == 0 && !uring__has(t, URING_FEATURE_BUF_RING))
+		ret = -EOPNOTSUPP;
 	if (ret < 0) {
 		errno = -ret;
 		return NULL;

@@ -108,9 +108,8 @@ static int iov_in_fixed(const uring *t, const struct iovec *iov, unsigned iovcnt
 
 /*
  * READV_FIXED / WRITEV_FIXED (6.15): iovecs of absolute addresses, each a
- * piece of the fixed buffer.  -EOPNOTSUPP on a kernel without them (the
- * probe says so) rather than a completion with -EINVAL, so a caller can
- * fall back before anything is queued.
+ * piece of the fixed buffer.  -EOPNOTSUPP on a kernel without them, as for
+ * every opcode (uring__sqe_commit).
  */
 static uring_job fixedv_queue(uring *t, uint8_t opcode, int fd, const struct iovec *iov,
 			      unsigned iovcnt, int64_t file_offset, void *data)
@@ -122,8 +121,6 @@ static uring_job fixedv_queue(uring *t, uint8_t opcode, int fd, const struct iov
 		ret = iov_in_fixed(t, iov, iovcnt);
 	if (ret < 0)
 		return ret;
-	if (!uring_op_supported(t, opcode))
-		return -EOPNOTSUPP;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return 0;

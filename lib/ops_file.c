@@ -170,9 +170,9 @@ uring_job uring_fallocate(uring *t, int fd, int mode, uint64_t off, uint64_t len
 	return uring__sqe_commit(t, sqe, data);
 }
 
-/* IORING_OP_FTRUNCATE (6.9) as ftruncate(2).  A kernel without the opcode
- * completes it with -EINVAL, as for OCaml's Uring.ftruncate; callers that
- * must tell the two apart ask uring_op_supported(t, URING_OP_FTRUNCATE). */
+/* IORING_OP_FTRUNCATE (6.9) as ftruncate(2).  Where OCaml's
+ * Uring.ftruncate completes with -EINVAL on an older kernel, this returns
+ * -EOPNOTSUPP, nothing queued (uring__sqe_commit). */
 uring_job uring_ftruncate(uring *t, int fd, uint64_t len, void *data)
 {
 	if (!t || len > INT64_MAX)

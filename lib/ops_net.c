@@ -80,7 +80,7 @@ static uring_job addr_queue(uring *t, uint8_t opcode, int fd, const struct socka
 	return uring__sqe_commit(t, sqe, data);
 }
 
-/* IORING_OP_BIND (6.11): older kernels complete it with -EINVAL. */
+/* IORING_OP_BIND (6.11). */
 uring_job uring_bind(uring *t, int fd, const struct sockaddr *addr, socklen_t len, void *data)
 {
 	return addr_queue(t, IORING_OP_BIND, fd, addr, len, data);
@@ -153,6 +153,8 @@ uring_job uring_accept_multishot(uring *t, int fd, void *data)
 	if (!sqe)
 		return 0;
 	sqe->ioprio = IORING_ACCEPT_MULTISHOT;
+	if (!uring__has(t, URING_FEATURE_ACCEPT_MULTISHOT))
+		return -EOPNOTSUPP;   /* else a single-shot accept on kernels before 5.19 */
 	return uring__sqe_commit(t, sqe, data);
 }
 
@@ -232,6 +234,8 @@ uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags, 
 	sqe->flags = IOSQE_BUFFER_SELECT;
 	sqe->buf_group = br->group;
 	sqe->msg_flags = (uint32_t)flags;
+	if (!uring__has(t, URING_FEATURE_RECV_MULTISHOT))
+		return -EOPNOTSUPP;   /* 5.19's buffer rings, without 6.0's multishot */
 	uring_job job = uring__sqe_commit(t, sqe, data);
 	if (job > 0)
 		uring__hold_push(&br->jobs, job, NULL);

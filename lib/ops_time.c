@@ -35,5 +35,7 @@ uring_job uring_timeout(uring *t, uring_clock clock, uint64_t ns, bool absolute,
 	sqe->len = 1;
 	sqe->off = 0;
 	sqe->timeout_flags = flags | (absolute ? IORING_TIMEOUT_ABS : 0);
+	if (flags && !uring__has(t, URING_FEATURE_TIMEOUT_CLOCKS))
+		return -EOPNOTSUPP;   /* BOOTTIME / REALTIME: 5.15 */
 	return uring__sqe_commit(t, sqe, data);
 }

@@ -1,32 +1,127 @@
 /* SPDX-License-Identifier: ISC */
-/* Which opcodes the running kernel has (IORING_REGISTER_PROBE, 5.6+). */
+/*
+ * What the running kernel has, learnt once by uring_create so that an op
+ * pays one bit test in a cached array (uring__sqe_commit, ring.h): the
+ * opcodes, from IORING_REGISTER_PROBE (5.6), and the features that are not
+ * opcodes, each by the rule written next to it.
+ *
+ * A rule reads a feature bit where the kernel has one.  Otherwise it reads
+ * the probe for an opcode that entered the kernel in the same release: a
+ * release's io_uring arrives whole (a distribution backporting part of a
+ * later release brings the opcodes and their companions together).  Setup
+ * flags are asked of the kernel itself: io_uring_setup answers a flag it
+ * does not know with EINVAL, so a throwaway ring with that flag alone (and
+ * the flags it requires) tells exactly, and only when it matters.
+ */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "ring.h"
+#include "../syscall/syscall.h"
 
-static void probe_load(uring *t)
+/*
+ * The floor is 5.10.  What the library relies on that has a feature bit:
+ * NODROP (5.5: a full CQ is backlogged, never lost silently),
+ * SUBMIT_STABLE (5.5: copies may be released once submitted, sketch.c),
+ * RW_CUR_POS (5.6: file_offset -1), POLL_32BITS (5.9: poll_add's mask).
+ * A kernel without them is refused at creation rather than misused.
+ */
+#define FEATS_FLOOR (IORING_FEAT_NODROP | IORING_FEAT_SUBMIT_STABLE | \
+		     IORING_FEAT_RW_CUR_POS | IORING_FEAT_POLL_32BITS)
+
+#define BIT(feature) (1u << (feature))
+_Static_assert(URING_FEATURE_RECV_MULTISHOT < 32, "ring features are bits of t->supported");
+
+static void features_from_probe(uring *t)
 {
+	uint32_t s = 0;
+	/* IORING_FEAT_EXT_ARG (5.11) is the timed wait itself. */
+	if (t->features & IORING_FEAT_EXT_ARG)
+		s |= BIT(URING_FEATURE_WAIT_TIMEOUT);
+	/* IORING_TIMEOUT_BOOTTIME / _REALTIME: 5.15, with IORING_OP_MKDIRAT. */
+	if (uring__op_ok(t, IORING_OP_MKDIRAT))
+		s |= BIT(URING_FEATURE_TIMEOUT_CLOCKS);
+	/* IORING_REGISTER_PBUF_RING and IORING_ACCEPT_MULTISHOT: 5.19, with
+	 * IORING_OP_SOCKET.  (Registering a buffer ring is no test: its
+	 * -EINVAL also means bad arguments.) */
+	if (uring__op_ok(t, IORING_OP_SOCKET))
+		s |= BIT(URING_FEATURE_BUF_RING) | BIT(URING_FEATURE_ACCEPT_MULTISHOT);
+	/* IORING_RECV_MULTISHOT: 6.0, with IORING_OP_SEND_ZC. */
+	if (uring__op_ok(t, IORING_OP_SEND_ZC))
+		s |= BIT(URING_FEATURE_RECV_MULTISHOT);
+	t->supported = s;
+}
+
+int uring__probe_load(uring *t)
+{
+	if ((t->features & FEATS_FLOOR) != FEATS_FLOOR)
+		return -EOPNOTSUPP;
 	struct uring__probe *p = calloc(1, sizeof(*p));
 	if (!p)
-		return;   /* try again next time */
+		return -ENOMEM;
 	int ret = uring__register(t, IORING_REGISTER_PROBE, p, 256);
-	if (ret >= 0) {
+	if (ret >= 0)
 		for (unsigned i = 0; i < p->ops_len && i < 256; i++)
 			if (p->ops[i].flags & IO_URING_OP_SUPPORTED)
 				t->probe_bits[p->ops[i].op / 8] |= (uint8_t)(1u << (p->ops[i].op % 8));
-	}
-	/* A kernel without the probe (before 5.6) reports every op absent,
-	 * as OCaml's Uring.op_supported does. */
-	if (ret >= 0 || ret == -EINVAL)
-		t->probe_done = 1;
 	free(p);
+	if (ret < 0)
+		return ret;
+	features_from_probe(t);
+	return 0;
 }
 
 int uring_op_supported(uring *t, unsigned op)
 {
 	if (!t || op > 255)
 		return 0;
-	if (!t->probe_done)
-		probe_load(t);
-	return (t->probe_bits[op / 8] >> (op % 8)) & 1;
+	return uring__op_ok(t, (uint8_t)op);
+}
+
+/* The setup flags newer than the floor, with the flags the kernel
+ * requires beside each (else it answers EINVAL for the combination). */
+static const struct setup_rule {
+	unsigned feature;
+	uint32_t flag, needs;
+} setup_rules[] = {
+	{ URING_FEATURE_SETUP_SUBMIT_ALL, IORING_SETUP_SUBMIT_ALL, 0 },
+	{ URING_FEATURE_SETUP_COOP_TASKRUN, IORING_SETUP_COOP_TASKRUN, 0 },
+	{ URING_FEATURE_SETUP_TASKRUN_FLAG, IORING_SETUP_TASKRUN_FLAG, IORING_SETUP_COOP_TASKRUN },
+	{ URING_FEATURE_SETUP_SQE128, IORING_SETUP_SQE128, 0 },
+	{ URING_FEATURE_SETUP_CQE32, IORING_SETUP_CQE32, 0 },
+	{ URING_FEATURE_SETUP_SINGLE_ISSUER, IORING_SETUP_SINGLE_ISSUER, 0 },
+	{ URING_FEATURE_SETUP_DEFER_TASKRUN, IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER },
+	{ URING_FEATURE_SETUP_HYBRID_IOPOLL, IORING_SETUP_HYBRID_IOPOLL, IORING_SETUP_IOPOLL },
+};
+#define N_SETUP_RULES (sizeof(setup_rules) / sizeof(setup_rules[0]))
+
+/* 0 only when the kernel refuses the flags with EINVAL; any other failure
+ * (memory, limits) says nothing about them. */
+static int setup_accepts(const struct setup_rule *r)
+{
+	struct uring__params p;
+	memset(&p, 0, sizeof(p));
+	p.flags = r->flag | r->needs;
+	int fd = uring__sys_setup(1, &p);
+	if (fd >= 0)
+		close(fd);
+	return fd != -EINVAL;
+}
+
+int uring__setup_flags_lacking(uint32_t flags)
+{
+	for (size_t i = 0; i < N_SETUP_RULES; i++)
+		if ((flags & setup_rules[i].flag) && !setup_accepts(&setup_rules[i]))
+			return 1;
+	return 0;
+}
+
+int uring_feature_supported(uring *t, unsigned feature)
+{
+	if (!t)
+		return 0;
+	for (size_t i = 0; i < N_SETUP_RULES; i++)
+		if (setup_rules[i].feature == feature)
+			return setup_accepts(&setup_rules[i]);
+	return feature < 32 && uring__has(t, feature);
 }

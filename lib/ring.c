@@ -190,8 +190,9 @@ static int ring_setup(uring *t, unsigned depth, const uring_options *o)
 	for (int attempt = 0; attempt < 2; attempt++) {
 		memset(&p, 0, sizeof(p));
 		/* First try without the SQ index array (6.6+); older kernels
-		 * reject the unknown flag with EINVAL and get the array. */
-		p.flags = flags | (attempt == 0 ? IORING_SETUP_NO_SQARRAY : 0);
+		 * reject the unknown flag with EINVAL and get the array, asked
+		 * for or not: nothing the caller sees depends on it. */
+		p.flags = attempt == 0 ? flags | IORING_SETUP_NO_SQARRAY : flags & ~IORING_SETUP_NO_SQARRAY;
 		p.sq_thread_idle = o->polling_timeout_ms;
 		p.cq_entries = o->cq_entries;
 		int fd = uring__sys_setup(depth, &p);
@@ -201,10 +202,11 @@ static int ring_setup(uring *t, unsigned depth, const uring_options *o)
 			t->features = p.features;
 			return map_rings(t, &p);
 		}
-		if (fd != -EINVAL || (flags & IORING_SETUP_NO_SQARRAY))
+		if (fd != -EINVAL)
 			return fd;
 	}
-	return -EINVAL;
+	/* EINVAL is also the kernel's word for a flag it is too old for. */
+	return uring__setup_flags_lacking(flags) ? -EOPNOTSUPP : -EINVAL;
 }
 
 uring *uring_create(unsigned queue_depth, const uring_options *opts)
@@ -225,7 +227,10 @@ uring *uring_create(unsigned queue_depth, const uring_options *opts)
 	ret = ring_setup(t, queue_depth, o);
 	if (ret == 0)
 		ret = uring__heap_init(&t->heap, t->sq.entries);
+	if (ret == 0)
+		ret = uring__probe_load(t);
 	if (ret < 0) {
+		uring__heap_destroy(&t->heap);   /* free(NULL) when never made */
 		unmap_rings(t);
 		if (t->ring_fd >= 0)
 			close(t->ring_fd);

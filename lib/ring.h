@@ -7,10 +7,13 @@
  *   p   = uring__sketch_alloc(t, n, a);   memory copied for the kernel (paths,
  *                                         iovecs, timespecs...), valid until
  *                                         the kernel has consumed the SQE
- *   job = uring__sqe_commit(t, sqe, data) job id (> 0) or -ENOMEM
+ *   job = uring__sqe_commit(t, sqe, data) job id (> 0), -EOPNOTSUPP when
+ *                                         the kernel lacks the opcode, or
+ *                                         -ENOMEM
  *
  * so every op reads: validate arguments (-errno, nothing queued), take an
- * SQE (0 when full), copy what must be copied, fill the SQE, commit.
+ * SQE (0 when full), copy what must be copied, fill the SQE, refuse a
+ * feature the kernel lacks that is not an opcode (uring__has), commit.
  */
 #ifndef CURING_LIB_RING_H
 #define CURING_LIB_RING_H
@@ -97,8 +100,8 @@ struct uring {
 	size_t sq_ring_sz, cq_ring_sz, sqes_sz;
 
 	uint64_t stray_cqes;         /* CQEs whose user_data named no live job */
-	uint32_t probe_done;
-	uint8_t probe_bits[32];      /* one bit per opcode 0..255 */
+	uint32_t supported;          /* 1 << URING_FEATURE_*, as found by probe.c */
+	uint8_t probe_bits[32];      /* one bit per opcode 0..255, loaded by uring_create */
 
 	void *fixed_buf;             /* the registered buffer (buf_index 0) */
 	size_t fixed_len;
@@ -217,9 +220,29 @@ static inline void uring__sqe_rw(struct uring__sqe *sqe, uint8_t opcode, int fd,
 	sqe->off = off;
 }
 
-/* Gives the filled SQE a job id and queues it: the id (> 0) or -ENOMEM. */
+/* ---- probe.c: what the running kernel has ---- */
+int uring__probe_load(uring *t);              /* from uring_create: 0 or -errno */
+int uring__setup_flags_lacking(uint32_t flags);   /* 1: the kernel lacks one of them */
+
+static inline int uring__op_ok(const uring *t, uint8_t opcode)
+{
+	return (t->probe_bits[opcode >> 3] >> (opcode & 7)) & 1;
+}
+
+static inline int uring__has(const uring *t, unsigned feature)
+{
+	return (t->supported >> feature) & 1;
+}
+
+/* Gives the filled SQE a job id and queues it: the id (> 0), -EOPNOTSUPP
+ * or -ENOMEM. */
 static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void *data)
 {
+	/* Every op passes here, so this one test refuses any opcode the
+	 * kernel lacks, which it would answer with -EINVAL.  The tail has not
+	 * moved: nothing is queued, and the slot is zeroed again when reused. */
+	if (__builtin_expect(!uring__op_ok(t, sqe->opcode), 0))
+		return -EOPNOTSUPP;
 	int64_t index = uring__heap_alloc(&t->heap, data);
 	if (index < 0)
 		return index;

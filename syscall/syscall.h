@@ -37,6 +37,30 @@ int uring__sys_register(int fd, unsigned opcode, const void *arg, unsigned nr);
 void uring__fault_arm(enum uring__sys_kind kind, unsigned skip, int err, unsigned short_by);
 void uring__fault_clear(void);
 uint64_t uring__sys_calls(enum uring__sys_kind kind);
+
+/*
+ * An older kernel, emulated over the real one, as such a kernel answers:
+ * the probe reports the opcodes in ops_absent unsupported, setup drops the
+ * bits of features_absent from the features it reports, and a setup flag,
+ * enter flag or register opcode listed absent is refused with EINVAL
+ * before the kernel is reached.  In force in this thread until
+ * uring__fault_kernel(NULL), which returns to the real kernel, or to the
+ * one URING_FAULT_KERNEL=version in the environment names for every thread
+ * (so the whole suite can run as on an older kernel).
+ */
+struct uring__fault_kernel {
+	uint8_t ops_absent[32];       /* bit per opcode */
+	uint32_t features_absent;     /* IORING_FEAT_* */
+	uint32_t setup_absent;        /* IORING_SETUP_* */
+	uint32_t enter_absent;        /* IORING_ENTER_* */
+	uint64_t register_absent;     /* bit per register opcode */
+};
+void uring__fault_kernel(const struct uring__fault_kernel *k);
+/* Fills k with what Linux major.minor (version: major * 100 + minor, e.g.
+ * 510) lacks of what abi.h knows. */
+void uring__fault_kernel_as(struct uring__fault_kernel *k, unsigned version);
+/* The release that added opcode op, as major * 100 + minor. */
+unsigned uring__fault_op_since(unsigned op);
 #else
 static inline int uring__sys_setup(unsigned entries, struct uring__params *p)
 {

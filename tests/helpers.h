@@ -29,20 +29,48 @@
 #endif
 #endif
 
-/* A ring, or the test is skipped with the kernel's reason. */
+/* A ring, or the test is skipped when io_uring is unavailable or
+ * forbidden here.  A setup flag the kernel lacks is not a reason: ask
+ * REQUIRE_SETUP first. */
 static inline uring *ring_or_skip(unsigned depth, const uring_options *o)
 {
 	uring *t = uring_create(depth, o);
 	if (!t) {
 		int e = errno;
-		if (e == ENOSYS || e == EPERM || (o && e == EINVAL)) {
-			fprintf(stderr, "skip: io_uring_setup refused these options: %s\n", strerror(e));
+		if (e == ENOSYS || e == EPERM) {
+			fprintf(stderr, "skip: io_uring_setup refused: %s\n", strerror(e));
 			skip();
 		}
 		fail_msg("uring_create(%u): %s", depth, strerror(e));
 	}
 	return t;
 }
+
+/*
+ * Skips the running test exactly when the library reports what it needs
+ * unsupported (supported: uring_op_supported / uring_feature_supported),
+ * and never otherwise, so no test skips on a kernel that has the feature.
+ * The ring t, idle, is released first.
+ */
+static inline void skip_unless(uring *t, int supported, const char *feature, const char *linux)
+{
+	if (supported)
+		return;
+	fprintf(stderr, "skip: %s needs Linux %s (library reports unsupported)\n", feature, linux);
+	uring_exit(t);
+	skip();
+}
+#define REQUIRE_OP(t, op, linux) \
+	skip_unless(t, uring_op_supported(t, URING_OP_##op), "IORING_OP_" #op, linux)
+#define REQUIRE_FEATURE(t, f, linux) \
+	skip_unless(t, uring_feature_supported(t, URING_FEATURE_##f), "URING_FEATURE_" #f, linux)
+/* For a ring about to be created with the setup flag f. */
+#define REQUIRE_SETUP(f, linux)                                                        \
+	do {                                                                           \
+		uring *asked_ = ring_or_skip(1, NULL);                                 \
+		REQUIRE_FEATURE(asked_, SETUP_##f, linux);                             \
+		uring_exit(asked_);                                                    \
+	} while (0)
 
 static inline int count_open_fds(void)
 {

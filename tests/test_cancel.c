@@ -110,7 +110,8 @@ static void stale_id_never_reaches_the_job_reusing_its_slot(void **state)
 	assert_int_equal(uring_sqe_ready(t), 0);
 	/* The timeout is untouched: still pending after a short wait. */
 	uring_completion c;
-	assert_int_equal(uring_wait_timeout(t, 20000000, &c), 0);
+	usleep(20000);
+	assert_int_equal(uring_get_cqe_nonblocking(t, &c), 0);
 	assert_int_equal(uring_active_ops(t), 1);
 	uring_job cj = uring_cancel(t, tm, CANCEL_TAG);
 	int tr = 1, cr = 1;

@@ -220,7 +220,8 @@ static void poll_waits_for_readiness(void **state)
 	assert_true(rd > 0);
 	assert_int_equal(uring_submit(t), 1);
 	uring_completion c;
-	assert_int_equal(uring_wait_timeout(t, 50 * 1000000u, &c), 0);   /* nothing to read yet */
+	usleep(50000);
+	assert_int_equal(uring_get_cqe_nonblocking(t, &c), 0);   /* nothing to read yet */
 	assert_int_equal(uring_active_ops(t), 1);
 	assert_int_equal(write(p[1], "x", 1), 1);
 	c = wait_one(t);
@@ -290,11 +291,7 @@ static void ftruncate_sets_the_size(void **state)
 {
 	struct fx *f = *state;
 	uring *t = ring_or_skip(8, NULL);
-	if (!uring_op_supported(t, URING_OP_FTRUNCATE)) {
-		fprintf(stderr, "skip: IORING_OP_FTRUNCATE needs Linux 6.9\n");
-		assert_int_equal(uring_exit(t), 0);
-		skip();
-	}
+	REQUIRE_OP(t, FTRUNCATE, "6.9");
 	struct stat st;
 	assert_int_equal(complete(t, uring_ftruncate(t, f->fd, 3, NULL)), 0);
 	assert_int_equal(fstat(f->fd, &st), 0);

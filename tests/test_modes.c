@@ -40,6 +40,8 @@ static void *submit_from_other_thread(void *arg)
 static void single_issuer_defer_taskrun_ring(void **state)
 {
 	(void)state;
+	REQUIRE_SETUP(SINGLE_ISSUER, "6.0");
+	REQUIRE_SETUP(DEFER_TASKRUN, "6.1");
 	uring_options o = { .setup_flags = URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN };
 	uring *t = ring_or_skip(8, &o);
 	/* A timer's completion is deferred task work: only visible once we

@@ -2,14 +2,6 @@
 /* uring_msg_ring: completions posted from one ring to another. */
 #include "helpers.h"
 
-static void skip_without_msg_ring(uring *t)
-{
-	if (!uring_op_supported(t, URING_OP_MSG_RING)) {
-		fprintf(stderr, "skip: this kernel has no IORING_OP_MSG_RING (5.18)\n");
-		skip();
-	}
-}
-
 static void message_between_two_rings(uring *a, uring *b)
 {
 	const uint64_t values[] = { 0, 1, 0x1234, (uint64_t)INT64_MAX };
@@ -44,8 +36,9 @@ static void message_between_two_rings(uring *a, uring *b)
 static void plain_rings(void **state)
 {
 	(void)state;
-	uring *a = ring_or_skip(4, NULL), *b = ring_or_skip(4, NULL);
-	skip_without_msg_ring(a);
+	uring *a = ring_or_skip(4, NULL);
+	REQUIRE_OP(a, MSG_RING, "5.18");
+	uring *b = ring_or_skip(4, NULL);
 	message_between_two_rings(a, b);
 	message_between_two_rings(b, a);
 	assert_int_equal(uring_exit(a), 0);
@@ -56,9 +49,12 @@ static void plain_rings(void **state)
 static void to_and_from_single_issuer_rings(void **state)
 {
 	(void)state;
+	REQUIRE_SETUP(SINGLE_ISSUER, "6.0");
+	REQUIRE_SETUP(DEFER_TASKRUN, "6.1");
 	uring_options o = { .setup_flags = URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN };
-	uring *a = ring_or_skip(4, NULL), *b = ring_or_skip(4, &o);
-	skip_without_msg_ring(a);
+	uring *a = ring_or_skip(4, NULL);
+	REQUIRE_OP(a, MSG_RING, "5.18");
+	uring *b = ring_or_skip(4, &o);
 	message_between_two_rings(a, b);
 	message_between_two_rings(b, a);
 	message_between_two_rings(b, b);   /* to itself */

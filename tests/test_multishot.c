@@ -8,22 +8,16 @@
 
 #include <malloc.h>
 
-static void skip_without(uring *t, unsigned op, const char *what)
+/* Multishot recv (6.0) into a buffer ring (5.19). */
+static void require_recv_multishot(uring *t)
 {
-	if (!uring_op_supported(t, op)) {
-		fprintf(stderr, "skip: this kernel has no %s (probe)\n", what);
-		skip();
-	}
+	REQUIRE_FEATURE(t, BUF_RING, "5.19");
+	REQUIRE_FEATURE(t, RECV_MULTISHOT, "6.0");
 }
 
-/* Buffer rings (5.19) are not in the probe: creating one is the test. */
-static uring_buf_ring *buf_ring_or_skip(uring *t, unsigned group, unsigned n, size_t size)
+static uring_buf_ring *buf_ring(uring *t, unsigned group, unsigned n, size_t size)
 {
 	uring_buf_ring *br = uring_buf_ring_create(t, group, n, size);
-	if (!br && errno == EINVAL) {
-		fprintf(stderr, "skip: IORING_REGISTER_PBUF_RING refused (kernel before 5.19?)\n");
-		skip();
-	}
 	assert_non_null(br);
 	return br;
 }
@@ -32,6 +26,7 @@ static void accept_multishot_takes_16_clients_then_cancel(void **state)
 {
 	(void)state;
 	uring *t = ring_or_skip(32, NULL);
+	REQUIRE_FEATURE(t, ACCEPT_MULTISHOT, "5.19");
 	uint16_t port;
 	int l = tcp_listener(&port);
 	uring_job acc = uring_accept_multishot(t, l, (void *)"acceptor");
@@ -99,10 +94,11 @@ static void recv_multishot_across_buffer_exhaustion(void **state)
 {
 	(void)state;
 	uring *t = ring_or_skip(16, NULL);
+	require_recv_multishot(t);
 	int cl, sv;
 	tcp_pair(&cl, &sv);
 	enum { TOTAL = 1000, NBUF = 4, BUFSZ = 64 };
-	uring_buf_ring *br = buf_ring_or_skip(t, 7, NBUF, BUFSZ);
+	uring_buf_ring *br = buf_ring(t, 7, NBUF, BUFSZ);
 	size_t size = 0;
 	assert_non_null(uring_buf_ring_buffer(br, 3, &size));
 	assert_int_equal(size, BUFSZ);
@@ -163,7 +159,6 @@ static void buf_ring_bad_arguments(void **state)
 {
 	(void)state;
 	uring *t = ring_or_skip(8, NULL);
-	uring *other = ring_or_skip(8, NULL);
 	const struct { unsigned group, n; size_t size; } bad[] = {
 		{ 1, 0, 64 }, { 1, 3, 64 }, { 1, 65536, 64 }, { 70000, 4, 64 },
 		{ 1, 4, 0 }, { 1, 32768, (size_t)1 << 16 }, { 1, 1, ((size_t)1 << 30) + 1 },
@@ -177,7 +172,9 @@ static void buf_ring_bad_arguments(void **state)
 	assert_null(uring_buf_ring_create(NULL, 1, 4, 64));
 	assert_int_equal(errno, EINVAL);
 
-	uring_buf_ring *br = buf_ring_or_skip(t, 1, 4, 64);
+	REQUIRE_FEATURE(t, BUF_RING, "5.19");
+	uring *other = ring_or_skip(8, NULL);
+	uring_buf_ring *br = buf_ring(t, 1, 4, 64);
 	errno = 0;
 	assert_null(uring_buf_ring_create(t, 1, 4, 64));   /* the group exists */
 	assert_int_equal(errno, EEXIST);
@@ -220,11 +217,14 @@ static void buf_ring_bad_arguments(void **state)
 static void recv_multishot_on_a_single_issuer_ring(void **state)
 {
 	(void)state;
+	REQUIRE_SETUP(SINGLE_ISSUER, "6.0");
+	REQUIRE_SETUP(DEFER_TASKRUN, "6.1");
 	uring_options o = { .setup_flags = URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN };
 	uring *t = ring_or_skip(8, &o);
+	require_recv_multishot(t);
 	int sp[2];
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
-	uring_buf_ring *br = buf_ring_or_skip(t, 9, 2, 16);
+	uring_buf_ring *br = buf_ring(t, 9, 2, 16);
 	uring_job job = uring_recv_multishot(t, sp[1], br, 0, NULL);
 	assert_int_equal(uring_submit(t), 1);
 	for (int i = 0; i < 10; i++) {
@@ -255,7 +255,7 @@ static void send_zc_result_then_notification(void **state)
 {
 	(void)state;
 	uring *t = ring_or_skip(8, NULL);
-	skip_without(t, URING_OP_SEND_ZC, "IORING_OP_SEND_ZC (6.0)");
+	REQUIRE_OP(t, SEND_ZC, "6.0");
 	int cl, sv;
 	tcp_pair(&cl, &sv);
 	enum { LEN = 64 * 1024 };

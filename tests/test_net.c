@@ -13,20 +13,13 @@ static int tcp_socket(uring *t, int extra_type)
 	return c.result;
 }
 
-static void skip_without(uring *t, unsigned op, const char *what)
-{
-	if (!uring_op_supported(t, op)) {
-		fprintf(stderr, "skip: this kernel has no %s (probe)\n", what);
-		skip();
-	}
-}
-
 static void socket_bind_listen_connect_accept_send_recv(void **state)
 {
 	(void)state;
 	uring *t = ring_or_skip(16, NULL);
-	skip_without(t, URING_OP_BIND, "IORING_OP_BIND (6.11)");
-	skip_without(t, URING_OP_LISTEN, "IORING_OP_LISTEN (6.11)");
+	REQUIRE_OP(t, SOCKET, "5.19");
+	REQUIRE_OP(t, BIND, "6.11");
+	REQUIRE_OP(t, LISTEN, "6.11");
 
 	int l = tcp_socket(t, 0);
 	struct sockaddr_in any = loopback(0);
@@ -84,6 +77,7 @@ static void connect_to_a_closed_port_is_refused(void **state)
 {
 	(void)state;
 	uring *t = ring_or_skip(4, NULL);
+	REQUIRE_OP(t, SOCKET, "5.19");
 	/* A port that was just bound and released, with nothing listening. */
 	int tmp = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in a = loopback(0);
@@ -101,6 +95,7 @@ static void nonblocking_connect(void **state)
 {
 	(void)state;
 	uring *t = ring_or_skip(4, NULL);
+	REQUIRE_OP(t, SOCKET, "5.19");
 	uint16_t port;
 	int l = tcp_listener(&port);
 	int fd = tcp_socket(t, SOCK_NONBLOCK);
@@ -122,6 +117,7 @@ static void shutdown_results(void **state)
 {
 	(void)state;
 	uring *t = ring_or_skip(4, NULL);
+	REQUIRE_OP(t, SHUTDOWN, "5.11");
 	int cl, sv;
 	tcp_pair(&cl, &sv);
 	assert_int_equal(run_one(t, uring_shutdown(t, cl, SHUT_WR, NULL)).result, 0);
@@ -287,7 +283,8 @@ static void send_msg_fds_survive_a_retried_send(void **state)
 	assert_true(s > 0);
 	assert_int_equal(uring_submit(t), 1);
 	uring_completion c;
-	assert_int_equal(uring_wait_timeout(t, 20 * 1000000u, &c), 0);   /* waiting for space */
+	usleep(20000);
+	assert_int_equal(uring_get_cqe_nonblocking(t, &c), 0);   /* waiting for space */
 
 	for (int round = 0; round < 8; round++) {
 		for (int i = 0; i < 32; i++)

@@ -347,6 +347,7 @@ static void a_million_mixed_ops_complete_exactly_once(void **state)
 	assert_true(s.file >= 0);
 	unlink(path);
 	s.t = ring_or_skip(DEPTH, NULL);
+	REQUIRE_FEATURE(s.t, WAIT_TIMEOUT, "5.11");
 
 	run(&s);
 	drain(&s);

@@ -184,12 +184,9 @@ static void completion_data_survives_slot_reuse(void **state)
 static void foreign_completion_is_dropped(void **state)
 {
 	(void)state;
-	uring *t = ring_or_skip(4, NULL);
 	uring *sender = ring_or_skip(4, NULL);
-	if (!uring_op_supported(sender, URING_OP_MSG_RING)) {
-		fprintf(stderr, "skip: no IORING_OP_MSG_RING (5.18+)\n");
-		skip();
-	}
+	REQUIRE_OP(sender, MSG_RING, "5.18");
+	uring *t = ring_or_skip(4, NULL);
 	uring_job live = uring_timeout(t, URING_CLOCK_MONOTONIC, 30ull * 1000000000u, false, NULL);
 	assert_true(live > 0);
 	assert_int_equal(uring_submit(t), 1);

@@ -250,8 +250,8 @@ static uring *ring_create(void)
 {
 	uring_options o = { .setup_flags = URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN };
 	uring *t = uring_create(256, &o);
-	if (!t && errno == EINVAL)
-		t = uring_create(256, NULL);   /* an older kernel */
+	if (!t && errno == EOPNOTSUPP)
+		t = uring_create(256, NULL);   /* a kernel without them */
 	if (!t)
 		die("uring_create", errno);
 	return t;

@@ -362,6 +362,20 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
  * exactly that and queue nothing.  expect == 0: a job id, or 0 only when
  * the SQ is full.  Returns the job's record, or NULL.
  */
+/* Whether the library reports anything the harness uses unsupported: a
+ * valid call may then be refused with -EOPNOTSUPP (tests/test_refuse.c
+ * checks which).  On a kernel with everything, never. */
+static bool lacks_something(uring *t)
+{
+	for (unsigned op = 0; op <= URING_OP_PIPE; op++)
+		if (!uring_op_supported(t, op))
+			return true;
+	for (unsigned f = 0; f <= URING_FEATURE_SETUP_HYBRID_IOPOLL; f++)
+		if (!uring_feature_supported(t, f))
+			return true;
+	return false;
+}
+
 static struct job *queued(struct world *w, struct ring_model *m, uring_job ret, int expect,
 			  unsigned ready_before, uint8_t kind, bool sure, uint64_t token,
 			  const char *what)
@@ -371,6 +385,8 @@ static struct job *queued(struct world *w, struct ring_model *m, uring_job ret, 
 	if (expect < 0 || ret <= 0) {
 		if (expect < 0)
 			CHECK(ret == expect, "%s: returned %lld, expected %d", what, (long long)ret, expect);
+		else if (ret == -EOPNOTSUPP)
+			CHECK(lacks_something(m->t), "%s: refused on a kernel that has everything", what);
 		else
 			CHECK(ret >= 0 || ret == -ENOMEM, "%s: valid call returned %lld", what, (long long)ret);
 		if (m->sqpoll)
@@ -545,6 +561,11 @@ static bool ring_open(struct world *w, struct ring_model *m, uint8_t depth_sel, 
 	m->eventfd = -1;
 	m->mh_job = -1;
 	m->t = uring_create(depth, &o);
+	if (!m->t && errno == EOPNOTSUPP && o.setup_flags) {
+		o.setup_flags = 0;   /* a flag the kernel lacks: lacks_something */
+		m->t = uring_create(depth, &o);
+		CHECK(m->t && lacks_something(m->t), "setup flags refused on a kernel that has everything");
+	}
 	if (!m->t) {
 		/* SQPOLL may be refused to an unprivileged user; nothing else. */
 		CHECK(o.polling_timeout_ms && (errno == EPERM || errno == EINVAL),
@@ -1280,6 +1301,8 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 			uring_buf_ring *br = uring_buf_ring_create(m->t, group, nbufs, 256);
 			if (nbufs != 8) {
 				CHECK(!br && errno == EINVAL, "buf_ring of %u buffers", nbufs);
+			} else if (!uring_feature_supported(m->t, URING_FEATURE_BUF_RING)) {
+				CHECK(!br && errno == EOPNOTSUPP, "buf_ring_create without the feature");
 			} else if (m->br_groups & (1u << group)) {
 				CHECK(!br && errno == EEXIST, "a second buffer ring on group %u: %s", group,
 				      strerror(errno));

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "uring.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int run_file(const char *path)
@@ -83,12 +85,34 @@ static int run_dir(const char *dir, unsigned *count)
 	return ret;
 }
 
+/* The harness drains rings with timed waits: where the library reports
+ * them unsupported (5.10), the replay skips.  (URING_FAULT_KERNEL=version
+ * replays as on an older kernel: syscall/fault.c.) */
+static int kernel_or_skip(void)
+{
+	uring *t = uring_create(1, NULL);
+	if (!t) {
+		perror("uring_create");
+		return 1;
+	}
+	int timed = uring_feature_supported(t, URING_FEATURE_WAIT_TIMEOUT);
+	uring_exit(t);
+	if (!timed) {
+		printf("skip: URING_FEATURE_WAIT_TIMEOUT needs Linux 5.11 (library reports unsupported)\n");
+		return 77;   /* meson's skip */
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
 		return 2;
 	}
+	int skip = kernel_or_skip();
+	if (skip)
+		return skip;
 	unsigned count = 0;
 	for (int i = 1; i < argc; i++) {
 		struct stat st;
