@@ -285,7 +285,8 @@ static void drain(struct soak *s)
 {
 	uint64_t start = now_ns(CLOCK_MONOTONIC);
 	while (s->completed < s->next) {
-		assert_true(now_ns(CLOCK_MONOTONIC) - start < 10ull * 1000000000u);
+		/* A bound, not a speed check: generous for emulation. */
+		assert_true(now_ns(CLOCK_MONOTONIC) - start < 100ull * 1000000000u);
 		uint32_t end = s->next;
 		for (uint32_t seq = 0; seq < end; seq++) {
 			if (is_done(s, seq) || s->kind[seq] == CANCEL)

@@ -11,7 +11,7 @@
 # --only NAME runs that test program alone, --append ARGS adds kernel
 # command-line arguments (e.g. sysctl.kernel.io_uring_disabled=2); either
 # makes a partial run, printed but not written to docs/kernels.md.
-# CURING_KERNELS_VM_TIMEOUT bounds each VM (seconds, default 1500).
+# CURING_KERNELS_VM_TIMEOUT bounds each VM (seconds, default 1200).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +40,7 @@ done
 
 cache="$host_build/kernels"
 mkdir -p "$cache"
-vm_timeout=${CURING_KERNELS_VM_TIMEOUT:-1500}
+vm_timeout=${CURING_KERNELS_VM_TIMEOUT:-1200}
 # The arm64 programs beyond the test build come from the host's own suite, so
 # that they and the cross-built tests share the host's arm64 libc.
 host_suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
