@@ -399,6 +399,68 @@ URING_API int uring_register_files_update(uring *t, unsigned offset, const int *
 /* 0, or -ENXIO when no table is registered. */
 URING_API int uring_unregister_files(uring *t);
 
+/* ---- cancellation by match, synchronous cancel, graceful exit ---- */
+/* What a cancel matches: the kernel's IORING_ASYNC_CANCEL_* values. */
+#define URING_CANCEL_ALL       (1u << 0)   /* every match, not just the first (5.19) */
+#define URING_CANCEL_FD        (1u << 1)   /* jobs on fd (5.19) */
+#define URING_CANCEL_ANY       (1u << 2)   /* every job of the ring; implies ALL (5.19) */
+#define URING_CANCEL_FD_FIXED  (1u << 3)   /* with FD: fd is a registered-file slot (6.0) */
+#define URING_CANCEL_OP        (1u << 5)   /* jobs of opcode URING_OP_* (6.6); with FD: both */
+/*
+ * IORING_OP_ASYNC_CANCEL by match.  flags: FD, OP or ANY (at least one),
+ * plus ALL and FD_FIXED.  The job completes with the number of jobs
+ * cancelled when ALL or ANY is set (0 when none matched), otherwise with
+ * 0 (the first match cancelled), -ENOENT (none) or -EALREADY (it was
+ * running: told to stop).  Each cancelled job still completes on its own
+ * (-ECANCELED, or -EINTR if it was running); jobs queued after this one
+ * are not affected.  Refused, nothing queued: -EINVAL (unknown flags, none
+ * of FD/OP/ANY, ANY with FD or OP, FD_FIXED without FD, opcode > 255),
+ * -EBADF (FD with fd < 0; FD_FIXED with a slot outside the registered
+ * table), -EOPNOTSUPP (a flag the kernel lacks: FD/ALL/ANY need 5.19,
+ * FD_FIXED 6.0, OP 6.6).
+ */
+URING_API uring_job uring_cancel_match(uring *t, unsigned flags, int fd, unsigned opcode,
+				       void *data);
+/*
+ * IORING_REGISTER_SYNC_CANCEL (6.0): cancels job and returns once the
+ * kernel no longer runs it: a running job's worker is interrupted and
+ * waited for, up to timeout_ns (URING_WAIT_FOREVER: no limit).  Queued
+ * jobs are submitted first.  0: cancelled; 1: the kernel had nothing to
+ * cancel (the job had finished; or it is I/O no cancel can reach, such as
+ * a block-device read already issued, whose completion alone says it is
+ * done).  Either way its completion still has to be collected.  -ETIME:
+ * still running at the deadline; -EINTR: a signal; -ENOENT: job is not
+ * active (nothing done); -EAGAIN: SQPOLL has not read the job's SQE yet,
+ * try again; -EOPNOTSUPP before 6.0; -EINVAL: NULL t.
+ */
+URING_API int uring_cancel_sync(uring *t, uring_job job, uint64_t timeout_ns);
+/*
+ * The synchronous form of uring_cancel_match, same flags and refusals
+ * (-EOPNOTSUPP also before 6.0; -EBADF also from the kernel for a closed
+ * fd).  With ALL or ANY it returns at once the number of jobs cancelled:
+ * a running one among them is told to stop and may still be finishing,
+ * its completion says when it has.  Without them: 0, after waiting for
+ * the first match to stop as uring_cancel_sync does; -ENOENT none matched;
+ * -ETIME.  Queued jobs are submitted first (-EAGAIN: SQPOLL has not read
+ * them yet).
+ */
+URING_API int uring_cancel_match_sync(uring *t, unsigned flags, int fd, unsigned opcode,
+				      uint64_t timeout_ns);
+/*
+ * Teardown for a ring with jobs active: submits what is queued, cancels
+ * every job (synchronously from 6.0, by id before), and collects until no
+ * job is active, handing every completion collected (F_MORE ones and
+ * messages from other rings included) to each(c, arg) when each is not
+ * NULL, so the caller can release what a job's data owns; then
+ * uring_exit.  Jobs that finish before the cancel reaches them deliver
+ * their own result.  0: the ring is released.  -ETIME: jobs still active
+ * after timeout_ns (URING_WAIT_FOREVER: no limit): the ring is kept and
+ * stays usable.  After lost completions (-EBADR) it ends in uring_exit's
+ * cancel-and-release, without those jobs' completions.  -EINVAL: NULL t.
+ */
+URING_API int uring_exit_graceful(uring *t, uint64_t timeout_ns,
+				  void (*each)(const uring_completion *c, void *arg), void *arg);
+
 /* ---- messages between rings ---- */
 /*
  * IORING_OP_MSG_RING (5.18): posts a completion on target with result and

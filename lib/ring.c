@@ -273,12 +273,8 @@ uring *uring_create(unsigned queue_depth, const uring_options *opts)
  */
 static int cancel_everything(uring *t)
 {
-	struct uring__sync_cancel_reg reg = {
-		.fd = -1,
-		.flags = IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL,
-		.timeout = { .tv_sec = 10 },
-	};
-	int ret = uring__register(t, IORING_REGISTER_SYNC_CANCEL, &reg, 1);
+	int ret = uring__sync_cancel(t, 0, IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL, -1, 0,
+				     10 * 1000000000ull);
 	if (ret == -EINVAL)
 		return -EBUSY;   /* no sync cancel (5.19): nothing else is safe */
 	return ret == -ENOENT ? 0 : ret;

@@ -121,6 +121,19 @@ CASE(unregister_files_without_table, RETURNS, -ENXIO, return uring_unregister_fi
 CASE(msg_ring_null_target, RETURNS, -EINVAL, return uring_msg_ring(c->t, NULL, 0, 1, NULL);)
 CASE(buf_ring_recycle_null, RETURNS, -EINVAL, return uring_buf_ring_recycle(NULL, 0);)
 CASE(buf_ring_destroy_null, RETURNS, -EINVAL, return uring_buf_ring_destroy(c->t, NULL);)
+/* --- cancellation by match, synchronous cancel, graceful exit --- */
+CASE(cancel_match_null_ring, RETURNS, -EINVAL, return uring_cancel_match(NULL, URING_CANCEL_ANY, -1, 0, NULL);)
+CASE(cancel_match_unknown_flag, RETURNS, -EINVAL, return uring_cancel_match(c->t, URING_CANCEL_FD | (1u << 4), c->sock, 0, NULL);)
+CASE(cancel_match_nothing_to_match, RETURNS, -EINVAL, return uring_cancel_match(c->t, URING_CANCEL_ALL, c->sock, 0, NULL);)
+CASE(cancel_match_any_with_fd, RETURNS, -EINVAL, return uring_cancel_match(c->t, URING_CANCEL_ANY | URING_CANCEL_FD, c->sock, 0, NULL);)
+CASE(cancel_match_fixed_without_fd, RETURNS, -EINVAL, return uring_cancel_match(c->t, URING_CANCEL_FD_FIXED | URING_CANCEL_ANY, 0, 0, NULL);)
+CASE(cancel_match_opcode_over_255, RETURNS, -EINVAL, return uring_cancel_match(c->t, URING_CANCEL_OP, -1, 256, NULL);)
+CASE(cancel_match_negative_fd, RETURNS, -EBADF, return uring_cancel_match(c->t, URING_CANCEL_FD, -1, 0, NULL);)
+CASE(cancel_match_slot_without_table, RETURNS, -EBADF, return uring_cancel_match(c->t, URING_CANCEL_FD | URING_CANCEL_FD_FIXED, 0, 0, NULL);)
+CASE(cancel_sync_null_ring, RETURNS, -EINVAL, return uring_cancel_sync(NULL, 1, 0);)
+CASE(cancel_sync_invented_id, RETURNS, -ENOENT, return uring_cancel_sync(c->t, 12345, 0);)
+CASE(cancel_match_sync_negative_fd, RETURNS, -EBADF, return uring_cancel_match_sync(c->t, URING_CANCEL_FD, -3, 0, 0);)
+CASE(exit_graceful_null_ring, RETURNS, -EINVAL, return uring_exit_graceful(NULL, 0, NULL, NULL);)
 
 static const struct bad_case cases[] = {
 	ROW(noop_null_ring, RETURNS, -EINVAL),
@@ -198,6 +211,18 @@ static const struct bad_case cases[] = {
 	ROW(msg_ring_null_target, RETURNS, -EINVAL),
 	ROW(buf_ring_recycle_null, RETURNS, -EINVAL),
 	ROW(buf_ring_destroy_null, RETURNS, -EINVAL),
+	ROW(cancel_match_null_ring, RETURNS, -EINVAL),
+	ROW(cancel_match_unknown_flag, RETURNS, -EINVAL),
+	ROW(cancel_match_nothing_to_match, RETURNS, -EINVAL),
+	ROW(cancel_match_any_with_fd, RETURNS, -EINVAL),
+	ROW(cancel_match_fixed_without_fd, RETURNS, -EINVAL),
+	ROW(cancel_match_opcode_over_255, RETURNS, -EINVAL),
+	ROW(cancel_match_negative_fd, RETURNS, -EBADF),
+	ROW(cancel_match_slot_without_table, RETURNS, -EBADF),
+	ROW(cancel_sync_null_ring, RETURNS, -EINVAL),
+	ROW(cancel_sync_invented_id, RETURNS, -ENOENT),
+	ROW(cancel_match_sync_negative_fd, RETURNS, -EBADF),
+	ROW(exit_graceful_null_ring, RETURNS, -EINVAL),
 };
 
 static void ring_still_runs(uring *t)

@@ -90,7 +90,7 @@ static uint16_t u16(struct input *in)
 enum kind {
 	K_NOOP, K_TIMEOUT, K_CANCEL, K_RW, K_OPEN, K_CLOSE, K_PATH, K_SOCKET,
 	K_ACCEPT, K_NET, K_RECV_MSG, K_ACCEPT_MS, K_RECV_MS, K_SEND_ZC,
-	K_LINK_TIMEOUT, K_MSG_RING, K_OTHER,
+	K_LINK_TIMEOUT, K_MSG_RING, K_CANCEL_MATCH, K_OTHER,
 };
 
 #define MAX_JOBS  512          /* the model's capacity: room for the drain's cancels */
@@ -332,6 +332,11 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 	case K_CANCEL:
 		CHECK(c->result == 0 || c->result == -ENOENT || c->result == -EALREADY ||
 		      c->result == -ECANCELED, "cancel result %d", c->result);
+		break;
+	case K_CANCEL_MATCH:
+		/* a count with ALL / ANY; -EBADF: an fd that is not open */
+		CHECK(c->result >= 0 || c->result == -ENOENT || c->result == -EALREADY ||
+		      c->result == -ECANCELED || c->result == -EBADF, "cancel_match result %d", c->result);
 		break;
 	default:
 		break;
@@ -780,6 +785,110 @@ static void op_cancel(struct world *w, struct ring_model *m, struct input *in)
 	bool live;
 	uring_job target = pick_id(m, u8(in), &live);
 	QUEUE(m, uring_cancel(m->t, target, data_), live ? 0 : -ENOENT, K_CANCEL, true, "cancel");
+}
+
+/* What uring_cancel_match refuses before queueing (its documented order). */
+static int cancel_match_expect(const struct ring_model *m, unsigned flags, int fd, unsigned opcode)
+{
+	if (flags & ~(URING_CANCEL_ALL | URING_CANCEL_FD | URING_CANCEL_ANY | URING_CANCEL_FD_FIXED |
+		      URING_CANCEL_OP))
+		return -EINVAL;
+	if (!(flags & (URING_CANCEL_FD | URING_CANCEL_OP | URING_CANCEL_ANY)))
+		return -EINVAL;
+	if ((flags & URING_CANCEL_ANY) && (flags & (URING_CANCEL_FD | URING_CANCEL_OP)))
+		return -EINVAL;
+	if ((flags & URING_CANCEL_FD_FIXED) && !(flags & URING_CANCEL_FD))
+		return -EINVAL;
+	if ((flags & URING_CANCEL_OP) && opcode > 255)
+		return -EINVAL;
+	if ((flags & URING_CANCEL_FD) && fd < 0)
+		return -EBADF;
+	if ((flags & URING_CANCEL_FD_FIXED) && (unsigned)fd >= m->files_registered)
+		return -EBADF;
+	return 0;
+}
+
+static void graceful_note(const uring_completion *c, void *arg);
+
+/*
+ * Cancellation by match, asynchronous and synchronous, and the graceful
+ * exit.  The synchronous calls are made with nothing queued (the harness
+ * submits first), so the model knows what they published.
+ */
+static void op_cancel_match(struct world *w, struct ring_model *m, struct input *in)
+{
+	static const unsigned kinds[] = {
+		URING_CANCEL_FD, URING_CANCEL_FD | URING_CANCEL_ALL, URING_CANCEL_ANY, URING_CANCEL_OP,
+		URING_CANCEL_OP | URING_CANCEL_ALL | URING_CANCEL_FD, URING_CANCEL_FD | URING_CANCEL_FD_FIXED,
+		URING_CANCEL_FD | URING_CANCEL_FD_FIXED | URING_CANCEL_ALL, URING_CANCEL_ALL,
+		URING_CANCEL_ANY | URING_CANCEL_FD, URING_CANCEL_FD_FIXED, 1u << 4, 1u << 30,
+	};
+	uint8_t how = u8(in), a = u8(in);
+	unsigned flags = kinds[a % (sizeof(kinds) / sizeof(kinds[0]))];
+	int fds[4] = { w->pipe[0], w->sp[0], -1, (int)(a >> 6) };
+	int fd = fds[(a >> 4) % 4];
+	unsigned opcode = (how & 0x80) ? 256u + a : (unsigned)(a % 64);
+	int expect = cancel_match_expect(m, flags, fd, opcode);
+	switch (how % 4) {
+	case 0:
+	case 1: {
+		data_ = begin_op(w, m);
+		uring_job r = uring_cancel_match(m->t, flags, fd, opcode, data_);
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;   /* a kernel before the flag's release */
+		queued(w, m, r, expect, pending.ready, K_CANCEL_MATCH, true, pending.token, "cancel_match");
+		return;
+	}
+	case 2: {
+		int sr = uring_submit(m->t);
+		published(m);
+		CHECK(sr >= 0 || sr == -EAGAIN || sr == -EBUSY || sr == -EINTR, "submit %d", sr);
+		int ret;
+		if (how & 0x40) {
+			bool live;
+			uring_job id = pick_id(m, a, &live);
+			ret = uring_cancel_sync(m->t, id, 1000000);
+			if (!live)
+				CHECK(ret == -ENOENT, "cancel_sync of a dead id: %d", ret);
+			else
+				CHECK(ret == 0 || ret == 1 || ret == -ETIME || ret == -EAGAIN || ret == -EINTR ||
+				      ret == -EOPNOTSUPP, "cancel_sync %d", ret);
+		} else {
+			ret = uring_cancel_match_sync(m->t, flags, fd, opcode, 1000000);
+			if (expect < 0)
+				CHECK(ret == expect, "cancel_match_sync returned %d, expected %d", ret, expect);
+			else
+				CHECK(ret >= 0 || ret == -ENOENT || ret == -ETIME || ret == -EBADF ||
+				      ret == -EAGAIN || ret == -EINTR || ret == -EOPNOTSUPP,
+				      "cancel_match_sync %d", ret);
+		}
+		sync_counts(m, "cancel_sync");
+		return;
+	}
+	default: {
+		if (m->msgs_live)
+			return;   /* a msg_ring job names this ring's fd: keep it open */
+		struct { struct world *w; struct ring_model *m; } ctx = { w, m };
+		int ret = uring_exit_graceful(m->t, 2000000000u, graceful_note, &ctx);
+		published(m);
+		if (ret == -ETIME) {
+			sync_counts(m, "exit_graceful -ETIME");
+			return;
+		}
+		CHECK(ret == 0, "exit_graceful %d", ret);
+		CHECK(m->live == 0, "exit_graceful released the ring with %u jobs live", m->live);
+		m->t = NULL;
+		m->br = NULL;
+		ring_free_memory(m);
+		return;
+	}
+	}
+}
+
+static void graceful_note(const uring_completion *c, void *arg)
+{
+	struct { struct world *w; struct ring_model *m; } *ctx = arg;
+	completion(ctx->w, ctx->m, c);
 }
 
 static void op_rw(struct world *w, struct ring_model *m, struct input *in)
@@ -1785,8 +1894,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 3: case 4:
 			op_timeout(w, m, &in);
 			break;
-		case 5: case 6:
+		case 5:
 			op_cancel(w, m, &in);
+			break;
+		case 6:
+			op_cancel_match(w, m, &in);
 			break;
 		case 7: case 8: case 9:
 			op_rw(w, m, &in);
