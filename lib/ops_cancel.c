@@ -119,6 +119,28 @@ int uring__sync_cancel(uring *t, uint64_t user_data, unsigned flags, int fd, uns
 	return uring__register(t, IORING_REGISTER_SYNC_CANCEL, &reg, 1);
 }
 
+/*
+ * Every request of the ring, for uring_exit after lost completions
+ * (ring.c): ANY | ALL cancels them all at once but does not wait for the
+ * ones running in a worker (it counts them and signals the worker), so
+ * each job still live is then cancelled by its id, which waits for its
+ * worker to stop.  The jobs are released afterwards: none may still be
+ * touching memory by then.
+ */
+int uring__cancel_all_sync(uring *t, uint64_t timeout_ns)
+{
+	int ret = uring__sync_cancel(t, 0, IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL, -1, 0,
+				     timeout_ns);
+	if (ret < 0 && ret != -ENOENT)
+		return ret;
+	for (uint32_t i = 0; i < t->heap.cap; i++) {
+		uint64_t id = t->heap.slots[i].id;
+		if (id && (ret = uring__sync_cancel(t, id, 0, -1, 0, timeout_ns)) < 0 && ret != -ENOENT)
+			return ret;
+	}
+	return 0;
+}
+
 int uring_cancel_match_sync(uring *t, unsigned flags, int fd, unsigned opcode, uint64_t timeout_ns)
 {
 	int ret = match_check(t, flags, fd, opcode, 1);
