@@ -19,7 +19,8 @@
  *    Data buffers, struct statx outputs, uring_sockaddr for accept and
  *    uring_msghdr for recv_msg must stay valid until the job's completion
  *    has been collected.
- *  - Every fd the library creates (socket, accept, recv_msg) is close-on-exec.
+ *  - Every fd the library creates (socket, accept, recv_msg,
+ *    fixed_fd_install unless told otherwise) is close-on-exec.
  */
 #ifndef CURING_URING_H
 #define CURING_URING_H
@@ -460,6 +461,62 @@ URING_API int uring_cancel_match_sync(uring *t, unsigned flags, int fd, unsigned
  */
 URING_API int uring_exit_graceful(uring *t, uint64_t timeout_ns,
 				  void (*each)(const uring_completion *c, void *arg), void *arg);
+
+/* ---- direct descriptors: files that live only in the registered table ---- */
+/*
+ * A table of n empty slots (IORING_REGISTER_FILES2 with
+ * IORING_RSRC_REGISTER_SPARSE, 5.19) for the _direct ops below to fill.
+ * 0, or -EINVAL (n 0 or > 2^20), -EBUSY (a table exists), -EOPNOTSUPP
+ * (before 5.19), -EMFILE (n over RLIMIT_NOFILE), the kernel's -ENOMEM.
+ * uring_unregister_files removes it, closing the files in it.
+ */
+URING_API int uring_register_files_sparse(uring *t, unsigned n);
+/*
+ * Slots the kernel allocates (URING_FILE_INDEX_ALLOC) come from
+ * [off, off + len) (IORING_REGISTER_FILE_ALLOC_RANGE, 6.0); by default the
+ * whole table.  0, or -ENXIO (no table), -EINVAL (the range is not inside
+ * the table), -EOPNOTSUPP (before 6.0).
+ */
+URING_API int uring_register_file_alloc_range(uring *t, unsigned off, unsigned len);
+
+/* slot argument of the _direct ops: let the kernel pick a free slot (5.19) */
+#define URING_FILE_INDEX_ALLOC      (~0u)
+/*
+ * accept, socket and openat2 whose new file goes into a slot of the
+ * registered table instead of an fd: slot, an index (a file already there
+ * is replaced and closed) or URING_FILE_INDEX_ALLOC.  The completion's
+ * result is 0 for a chosen slot, the slot's index for an allocated one
+ * (-ENFILE when no slot is free), or -errno.  Jobs then use the slot as
+ * their fd with URING_FIXED_FILE.  No fd exists, so close-on-exec does not
+ * apply (SOCK_CLOEXEC / O_CLOEXEC are dropped: the kernel refuses them
+ * with a slot); uring_fixed_fd_install makes an fd of a slot.  Refused,
+ * nothing queued: -ENXIO (no table), -EINVAL (slot outside the table, and
+ * the plain op's refusals), -EOPNOTSUPP (direct accept and openat2 need
+ * 5.15, socket and URING_FILE_INDEX_ALLOC 5.19).
+ */
+URING_API uring_job uring_accept_direct(uring *t, int fd, uring_sockaddr *peer, unsigned slot,
+					void *data);
+/* Multishot accept (5.19) into allocated slots: one completion per
+ * connection whose result is its slot, F_MORE while armed, as
+ * uring_accept_multishot.  -ENFILE ends it when the table is full. */
+URING_API uring_job uring_accept_multishot_direct(uring *t, int fd, void *data);
+URING_API uring_job uring_socket_direct(uring *t, int domain, int type, int protocol,
+					unsigned slot, void *data);
+URING_API uring_job uring_openat2_direct(uring *t, int dirfd, const char *path, uint64_t flags,
+					 uint64_t mode, uint64_t resolve, unsigned slot, void *data);
+/* Closes the file in slot (IORING_OP_CLOSE with a slot, 5.15): 0, or
+ * -EBADF when the slot is empty.  Refused: -ENXIO (no table), -EINVAL
+ * (slot outside the table or URING_FILE_INDEX_ALLOC), -EOPNOTSUPP. */
+URING_API uring_job uring_close_direct(uring *t, unsigned slot, void *data);
+#define URING_FIXED_FD_NO_CLOEXEC   (1u << 0)   /* the new fd survives exec */
+/*
+ * A normal fd for the file in slot (IORING_OP_FIXED_FD_INSTALL, 6.8): the
+ * completion's result is the new fd, close-on-exec unless flags has
+ * URING_FIXED_FD_NO_CLOEXEC, or -EBADF (empty slot).  The slot keeps its
+ * file too.  Refused: -EINVAL (unknown flags), -ENXIO (no table), -EBADF
+ * (slot outside the table), -EOPNOTSUPP (before 6.8).
+ */
+URING_API uring_job uring_fixed_fd_install(uring *t, unsigned slot, unsigned flags, void *data);
 
 /* ---- messages between rings ---- */
 /*

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "buf_ring.h"
+#include "direct.h"
 #include "ring.h"
 
 /* The kernel's io_sr_msg.len is an int: a longer length would arrive
@@ -39,20 +40,50 @@ static int addr_check(const struct sockaddr *addr, socklen_t len)
  * added: every fd the library creates is close-on-exec (OCaml's default).
  * Type flags other than SOCK_NONBLOCK are refused here, as by the kernel.
  */
-uring_job uring_socket(uring *t, int domain, int type, int protocol, void *data)
+static struct uring__sqe *socket_sqe(uring *t, int domain, int type, int protocol)
 {
-	if (!t)
-		return -EINVAL;
-	int flags = type & ~0xf;   /* SOCK_TYPE_MASK */
-	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
-		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return uring__sq_full(t);
+		return NULL;
 	sqe->opcode = IORING_OP_SOCKET;
 	sqe->fd = domain;
-	sqe->off = (uint64_t)(uint32_t)(type | SOCK_CLOEXEC);
+	sqe->off = (uint64_t)(uint32_t)type;
 	sqe->len = (uint32_t)protocol;
+	return sqe;
+}
+
+static int socket_type_check(int type)
+{
+	int flags = type & ~0xf;   /* SOCK_TYPE_MASK */
+	return (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) ? -EINVAL : 0;
+}
+
+uring_job uring_socket(uring *t, int domain, int type, int protocol, void *data)
+{
+	if (!t || socket_type_check(type) < 0)
+		return -EINVAL;
+	struct uring__sqe *sqe = socket_sqe(t, domain, type | SOCK_CLOEXEC, protocol);
+	if (!sqe)
+		return uring__sq_full(t);
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* Into a slot (5.19): without SOCK_CLOEXEC, which io_socket_prep refuses
+ * with a slot; the installed fd gets it (uring_fixed_fd_install). */
+uring_job uring_socket_direct(uring *t, int domain, int type, int protocol, unsigned slot,
+			      void *data)
+{
+	if (!t || socket_type_check(type) < 0)
+		return -EINVAL;
+	int ret = uring__direct_slot_check(t, slot);
+	if (ret == 0 && !uring_op_supported(t, URING_OP_SOCKET))
+		ret = -EOPNOTSUPP;
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = socket_sqe(t, domain, type & ~SOCK_CLOEXEC, protocol);
+	if (!sqe)
+		return uring__sq_full(t);
+	sqe->file_index = uring__direct_file_index(slot);
 	return uring__sqe_commit(t, sqe, data);
 }
 
@@ -153,6 +184,50 @@ uring_job uring_accept_multishot(uring *t, int fd, void *data)
 	if (!sqe)
 		return uring__sq_full(t);
 	sqe->ioprio = IORING_ACCEPT_MULTISHOT;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/*
+ * Accept into a slot of the registered table (5.15; URING_FILE_INDEX_ALLOC
+ * 5.19): the kernel refuses SOCK_CLOEXEC with a slot, as a slot is no fd
+ * (uring_fixed_fd_install makes one, close-on-exec).  The completion's
+ * result is 0 for a chosen slot, the slot for an allocated one.
+ */
+uring_job uring_accept_direct(uring *t, int fd, uring_sockaddr *peer, unsigned slot, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = uring__direct_slot_check(t, slot);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = accept_sqe(t, fd);
+	if (!sqe)
+		return uring__sq_full(t);
+	sqe->accept_flags = 0;
+	sqe->file_index = uring__direct_file_index(slot);
+	if (peer) {
+		peer->len = sizeof(peer->addr);
+		sqe->addr = uring__ptr(&peer->addr);
+		sqe->off = uring__ptr(&peer->len);
+	}
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* Multishot into allocated slots only: io_accept_prep refuses a fixed
+ * slot with MULTISHOT (every connection would replace the last). */
+uring_job uring_accept_multishot_direct(uring *t, int fd, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = uring__direct_slot_check(t, URING_FILE_INDEX_ALLOC);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = accept_sqe(t, fd);
+	if (!sqe)
+		return uring__sq_full(t);
+	sqe->accept_flags = 0;
+	sqe->ioprio = IORING_ACCEPT_MULTISHOT;
+	sqe->file_index = IORING_FILE_INDEX_ALLOC;
 	return uring__sqe_commit(t, sqe, data);
 }
 

@@ -152,6 +152,9 @@ _Static_assert(IORING_OP_PIPE == 62, "opcode numbering");
 #define IORING_MSG_RING_CQE_SKIP     (1u << 0)
 #define IORING_MSG_RING_FLAGS_PASS   (1u << 1)
 #define IORING_FILE_INDEX_ALLOC      (~0u)
+#define IORING_FIXED_FD_NO_CLOEXEC   (1u << 0)   /* FIXED_FD_INSTALL, in the op-flags word */
+#define IORING_MSG_SEND_FD           1u          /* msg_ring sub-command in sqe->addr */
+#define IORING_RSRC_REGISTER_SPARSE  (1u << 0)   /* io_uring_rsrc_register.flags */
 
 /* ---- completion queue entry ---- */
 struct uring__cqe {
@@ -337,6 +340,14 @@ struct uring__rsrc_register {
 	uint64_t tags;
 };
 _Static_assert(sizeof(struct uring__rsrc_register) == 32, "io_uring_rsrc_register");
+
+/* IORING_REGISTER_FILE_ALLOC_RANGE (6.0) */
+struct uring__file_index_range {
+	uint32_t off;
+	uint32_t len;
+	uint64_t resv;
+};
+_Static_assert(sizeof(struct uring__file_index_range) == 16, "io_uring_file_index_range");
 
 /* provided-buffer rings (IORING_REGISTER_PBUF_RING) */
 struct uring__buf {

@@ -134,6 +134,32 @@ CASE(cancel_sync_null_ring, RETURNS, -EINVAL, return uring_cancel_sync(NULL, 1, 
 CASE(cancel_sync_invented_id, RETURNS, -ENOENT, return uring_cancel_sync(c->t, 12345, 0);)
 CASE(cancel_match_sync_negative_fd, RETURNS, -EBADF, return uring_cancel_match_sync(c->t, URING_CANCEL_FD, -3, 0, 0);)
 CASE(exit_graceful_null_ring, RETURNS, -EINVAL, return uring_exit_graceful(NULL, 0, NULL, NULL);)
+/* --- direct descriptors (slots outside a table: one made, then removed) --- */
+#define WITH_TABLE(call) int e[2] = { -1, -1 }; assert_int_equal(uring_register_files(c->t, e, 2), 0); \
+	int64_t r = (call); assert_int_equal(uring_unregister_files(c->t), 0); return r;
+CASE(files_sparse_zero, RETURNS, -EINVAL, return uring_register_files_sparse(c->t, 0);)
+CASE(files_sparse_over_max, RETURNS, -EINVAL, return uring_register_files_sparse(c->t, (1u << 20) + 1);)
+CASE(files_sparse_null_ring, RETURNS, -EINVAL, return uring_register_files_sparse(NULL, 4);)
+CASE(files_sparse_over_a_table, RETURNS, -EBUSY, WITH_TABLE(uring_register_files_sparse(c->t, 4)))
+CASE(alloc_range_without_table, RETURNS, -ENXIO, return uring_register_file_alloc_range(c->t, 0, 1);)
+CASE(alloc_range_outside_table, RETURNS, -EINVAL, WITH_TABLE(uring_register_file_alloc_range(c->t, 1, 2)))
+CASE(accept_direct_without_table, RETURNS, -ENXIO, return uring_accept_direct(c->t, c->sock, NULL, 0, NULL);)
+CASE(accept_direct_slot_outside, RETURNS, -EINVAL, WITH_TABLE(uring_accept_direct(c->t, c->sock, NULL, 2, NULL)))
+CASE(accept_ms_direct_without_table, RETURNS, -ENXIO, return uring_accept_multishot_direct(c->t, c->sock, NULL);)
+CASE(accept_ms_direct_null_ring, RETURNS, -EINVAL, return uring_accept_multishot_direct(NULL, c->sock, NULL);)
+CASE(socket_direct_without_table, RETURNS, -ENXIO, return uring_socket_direct(c->t, AF_INET, SOCK_STREAM, 0, 0, NULL);)
+CASE(socket_direct_unknown_type_flag, RETURNS, -EINVAL, return uring_socket_direct(c->t, AF_INET, SOCK_STREAM | (1 << 30), 0, 0, NULL);)
+CASE(socket_direct_slot_outside, RETURNS, -EINVAL, WITH_TABLE(uring_socket_direct(c->t, AF_INET, SOCK_STREAM, 0, 7, NULL)))
+CASE(openat2_direct_without_table, RETURNS, -ENXIO, return uring_openat2_direct(c->t, AT_FDCWD, ".", O_RDONLY, 0, 0, 0, NULL);)
+CASE(openat2_direct_slot_outside, RETURNS, -EINVAL, WITH_TABLE(uring_openat2_direct(c->t, AT_FDCWD, ".", O_RDONLY, 0, 0, 2, NULL)))
+CASE(openat2_direct_null_path, RETURNS, -EFAULT, WITH_TABLE(uring_openat2_direct(c->t, AT_FDCWD, NULL, O_RDONLY, 0, 0, 0, NULL)))
+CASE(close_direct_without_table, RETURNS, -ENXIO, return uring_close_direct(c->t, 0, NULL);)
+CASE(close_direct_alloc, RETURNS, -EINVAL, return uring_close_direct(c->t, URING_FILE_INDEX_ALLOC, NULL);)
+CASE(close_direct_slot_outside, RETURNS, -EINVAL, WITH_TABLE(uring_close_direct(c->t, 2, NULL)))
+CASE(fixed_fd_install_without_table, RETURNS, -ENXIO, return uring_fixed_fd_install(c->t, 0, 0, NULL);)
+CASE(fixed_fd_install_unknown_flags, RETURNS, -EINVAL, return uring_fixed_fd_install(c->t, 0, 2, NULL);)
+CASE(fixed_fd_install_slot_outside, RETURNS, -EBADF, WITH_TABLE(uring_fixed_fd_install(c->t, 2, 0, NULL)))
+CASE(cancel_match_slot_outside, RETURNS, -EBADF, WITH_TABLE(uring_cancel_match(c->t, URING_CANCEL_FD | URING_CANCEL_FD_FIXED, 2, 0, NULL)))
 
 static const struct bad_case cases[] = {
 	ROW(noop_null_ring, RETURNS, -EINVAL),
@@ -223,6 +249,29 @@ static const struct bad_case cases[] = {
 	ROW(cancel_sync_invented_id, RETURNS, -ENOENT),
 	ROW(cancel_match_sync_negative_fd, RETURNS, -EBADF),
 	ROW(exit_graceful_null_ring, RETURNS, -EINVAL),
+	ROW(files_sparse_zero, RETURNS, -EINVAL),
+	ROW(files_sparse_over_max, RETURNS, -EINVAL),
+	ROW(files_sparse_null_ring, RETURNS, -EINVAL),
+	ROW(files_sparse_over_a_table, RETURNS, -EBUSY),
+	ROW(alloc_range_without_table, RETURNS, -ENXIO),
+	ROW(alloc_range_outside_table, RETURNS, -EINVAL),
+	ROW(accept_direct_without_table, RETURNS, -ENXIO),
+	ROW(accept_direct_slot_outside, RETURNS, -EINVAL),
+	ROW(accept_ms_direct_without_table, RETURNS, -ENXIO),
+	ROW(accept_ms_direct_null_ring, RETURNS, -EINVAL),
+	ROW(socket_direct_without_table, RETURNS, -ENXIO),
+	ROW(socket_direct_unknown_type_flag, RETURNS, -EINVAL),
+	ROW(socket_direct_slot_outside, RETURNS, -EINVAL),
+	ROW(openat2_direct_without_table, RETURNS, -ENXIO),
+	ROW(openat2_direct_slot_outside, RETURNS, -EINVAL),
+	ROW(openat2_direct_null_path, RETURNS, -EFAULT),
+	ROW(close_direct_without_table, RETURNS, -ENXIO),
+	ROW(close_direct_alloc, RETURNS, -EINVAL),
+	ROW(close_direct_slot_outside, RETURNS, -EINVAL),
+	ROW(fixed_fd_install_without_table, RETURNS, -ENXIO),
+	ROW(fixed_fd_install_unknown_flags, RETURNS, -EINVAL),
+	ROW(fixed_fd_install_slot_outside, RETURNS, -EBADF),
+	ROW(cancel_match_slot_outside, RETURNS, -EBADF),
 };
 
 static void ring_still_runs(uring *t)

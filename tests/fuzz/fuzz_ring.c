@@ -90,7 +90,7 @@ static uint16_t u16(struct input *in)
 enum kind {
 	K_NOOP, K_TIMEOUT, K_CANCEL, K_RW, K_OPEN, K_CLOSE, K_PATH, K_SOCKET,
 	K_ACCEPT, K_NET, K_RECV_MSG, K_ACCEPT_MS, K_RECV_MS, K_SEND_ZC,
-	K_LINK_TIMEOUT, K_MSG_RING, K_CANCEL_MATCH, K_OTHER,
+	K_LINK_TIMEOUT, K_MSG_RING, K_CANCEL_MATCH, K_DIRECT, K_INSTALL, K_OTHER,
 };
 
 #define MAX_JOBS  512          /* the model's capacity: room for the drain's cancels */
@@ -270,6 +270,11 @@ static void job_done(struct world *w, struct ring_model *m, struct job *j, int32
 		if (res >= 0)
 			own_fd(w, res, j->fd_kind);
 		break;
+	case K_INSTALL:
+		/* a slot's file as an fd: a file or a socket, so never "sure" */
+		if (res >= 0)
+			own_fd(w, res, FD_SOCK);
+		break;
 	case K_CLOSE:
 		/* 0: closed.  Anything else (cancelled, a broken link, a
 		 * fixed-file close refused) left the fd open: still ours. */
@@ -332,6 +337,10 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 	case K_CANCEL:
 		CHECK(c->result == 0 || c->result == -ENOENT || c->result == -EALREADY ||
 		      c->result == -ECANCELED, "cancel result %d", c->result);
+		break;
+	case K_DIRECT:
+		/* a slot (>= 0), never an fd: nothing to own */
+		CHECK(c->result < 0 || (unsigned)c->result < 64, "direct result %d", c->result);
 		break;
 	case K_CANCEL_MATCH:
 		/* a count with ALL / ANY; -EBADF: an fd that is not open */
@@ -889,6 +898,105 @@ static void graceful_note(const uring_completion *c, void *arg)
 {
 	struct { struct world *w; struct ring_model *m; } *ctx = arg;
 	completion(ctx->w, ctx->m, c);
+}
+
+/* What a _direct op refuses for slot before anything else (direct.h). */
+static int direct_slot_expect(const struct ring_model *m, unsigned slot)
+{
+	if (!m->files_registered)
+		return -ENXIO;
+	return slot != URING_FILE_INDEX_ALLOC && slot >= m->files_registered ? -EINVAL : 0;
+}
+
+/* Direct descriptors: a sparse table, its allocation range, and the ops
+ * that fill, close and install its slots. */
+static void op_direct(struct world *w, struct ring_model *m, struct input *in)
+{
+	uint8_t what = u8(in), a = u8(in), b = u8(in);
+	unsigned slot = (a & 0x80) ? URING_FILE_INDEX_ALLOC : a % 10u;
+	int expect = direct_slot_expect(m, slot);
+	switch (what % 7) {
+	case 0: {
+		unsigned n = a % 9;
+		int ret = uring_register_files_sparse(m->t, n);
+		if (n == 0)
+			CHECK(ret == -EINVAL, "register_files_sparse(0) %d", ret);
+		else if (m->files_registered)
+			CHECK(ret == -EBUSY, "register_files_sparse twice %d", ret);
+		else if (ret != -EOPNOTSUPP) {
+			CHECK(ret == 0, "register_files_sparse %d", ret);
+			m->files_registered = n;
+		}
+		return;
+	}
+	case 1: {
+		unsigned off = a % 9, len = b % 9;
+		int ret = uring_register_file_alloc_range(m->t, off, len);
+		if (!m->files_registered)
+			CHECK(ret == -ENXIO, "alloc_range without a table %d", ret);
+		else if (off > m->files_registered || len > m->files_registered - off)
+			CHECK(ret == -EINVAL, "alloc_range outside %d", ret);
+		else
+			CHECK(ret == 0 || ret == -EOPNOTSUPP, "alloc_range %d", ret);
+		return;
+	}
+	case 2:
+		if (slot == URING_FILE_INDEX_ALLOC)
+			expect = -EINVAL;
+		data_ = begin_op(w, m);
+		queued(w, m, uring_close_direct(m->t, slot, data_), expect, pending.ready, K_DIRECT, true,
+		       pending.token, "close_direct");
+		return;
+	case 3: {
+		int pexpect = 0;
+		const char *path = pick_path(w, b, &pexpect);
+		if (expect == 0)
+			expect = pexpect;
+		static const uint64_t flags[] = { O_RDONLY, O_RDWR | O_CREAT, O_RDONLY | O_DIRECTORY, O_PATH };
+		uint64_t f = flags[b % 4] | ((b & 0x10) ? O_CLOEXEC : 0);
+		data_ = begin_op(w, m);
+		uring_job r = uring_openat2_direct(m->t, w->dir, path, f, (f & O_CREAT) ? 0600 : 0, 0, slot,
+						   data_);
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;
+		queued(w, m, r, expect, pending.ready, K_DIRECT, true, pending.token, "openat2_direct");
+		return;
+	}
+	case 4: {
+		data_ = begin_op(w, m);
+		int type = (b & 1) ? SOCK_STREAM | SOCK_CLOEXEC : ((b & 2) ? SOCK_DGRAM : SOCK_STREAM | (1 << 30));
+		if (type & (1 << 30))
+			expect = -EINVAL;   /* checked before the slot */
+		uring_job r = uring_socket_direct(m->t, AF_UNIX, type, 0, slot, data_);
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;
+		queued(w, m, r, expect, pending.ready, K_DIRECT, true, pending.token, "socket_direct");
+		return;
+	}
+	case 5: {
+		unsigned flags = (b & 2) ? 2u : (b & 1);
+		slot = a % 10u;
+		expect = flags > 1 ? -EINVAL : !m->files_registered ? -ENXIO : slot >= m->files_registered ? -EBADF : 0;
+		data_ = begin_op(w, m);
+		uring_job r = uring_fixed_fd_install(m->t, slot, flags, data_);
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;
+		queued(w, m, r, expect, pending.ready, K_INSTALL, true, pending.token, "fixed_fd_install");
+		return;
+	}
+	default: {
+		/* on a socket that does not listen: the kernel's -EINVAL, at once */
+		data_ = begin_op(w, m);
+		uring_job r = (b & 1) ? uring_accept_multishot_direct(m->t, w->sp[0], data_)
+				      : uring_accept_direct(m->t, w->sp[0], NULL, slot, data_);
+		if (b & 1)
+			expect = m->files_registered ? 0 : -ENXIO;
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;
+		queued(w, m, r, expect, pending.ready, K_DIRECT, true, pending.token, "accept_direct");
+		return;
+	}
+	}
 }
 
 static void op_rw(struct world *w, struct ring_model *m, struct input *in)
@@ -1928,7 +2036,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_flags(w, m, &in);
 			break;
 		case 21:
-			op_files(w, m, &in);
+			if (op & 0x40)
+				op_direct(w, m, &in);
+			else
+				op_files(w, m, &in);
 			break;
 		case 22:
 			op_msg_ring(w, m, &in);
