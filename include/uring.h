@@ -498,7 +498,9 @@ URING_API uring_job uring_accept_direct(uring *t, int fd, uring_sockaddr *peer, 
 					void *data);
 /* Multishot accept (5.19) into allocated slots: one completion per
  * connection whose result is its slot, F_MORE while armed, as
- * uring_accept_multishot.  -ENFILE ends it when the table is full. */
+ * uring_accept_multishot.  -ENFILE ends it when the table is full; a full
+ * CQ ends it too, on a connection accepted (result >= 0, no F_MORE):
+ * queue it again. */
 URING_API uring_job uring_accept_multishot_direct(uring *t, int fd, void *data);
 URING_API uring_job uring_socket_direct(uring *t, int domain, int type, int protocol,
 					unsigned slot, void *data);
@@ -529,6 +531,23 @@ URING_API uring_job uring_fixed_fd_install(uring *t, unsigned slot, unsigned fla
  */
 URING_API uring_job uring_msg_ring(uring *t, const uring *target, int32_t result,
 				   uint64_t message, void *data);
+/*
+ * IORING_MSG_SEND_FD (6.0): installs the file in t's registered slot
+ * src_slot into target's table, at dst_slot or, with
+ * URING_FILE_INDEX_ALLOC, a slot target's kernel table picks; then target
+ * gets a message (job < 0, uring_message_value == message) whose result
+ * is that slot (0 for a chosen one).  t's slot keeps its file: to move it,
+ * uring_close_direct it after this job completes with 0 (or link the
+ * two).  This job completes with the same slot (or 0), or -EBADF
+ * (src_slot empty), -EINVAL
+ * (dst_slot outside target's table), -ENXIO (target has no table),
+ * -ENFILE (no free slot), -EOVERFLOW (target's CQ full).  Refused:
+ * -EINVAL (NULL or same target, message >= 2^63), -ENXIO (t has no
+ * table), -EBADF (src_slot outside t's table), -EOPNOTSUPP (before 6.0).
+ * Only target's fd is read: target may be another thread's.
+ */
+URING_API uring_job uring_msg_ring_fd(uring *t, const uring *target, unsigned src_slot,
+				      unsigned dst_slot, uint64_t message, void *data);
 static inline bool uring_job_is_message(uring_job job)
 {
 	return job < 0;

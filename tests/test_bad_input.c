@@ -159,6 +159,11 @@ CASE(close_direct_slot_outside, RETURNS, -EINVAL, WITH_TABLE(uring_close_direct(
 CASE(fixed_fd_install_without_table, RETURNS, -ENXIO, return uring_fixed_fd_install(c->t, 0, 0, NULL);)
 CASE(fixed_fd_install_unknown_flags, RETURNS, -EINVAL, return uring_fixed_fd_install(c->t, 0, 2, NULL);)
 CASE(fixed_fd_install_slot_outside, RETURNS, -EBADF, WITH_TABLE(uring_fixed_fd_install(c->t, 2, 0, NULL)))
+CASE(msg_ring_fd_null_target, RETURNS, -EINVAL, return uring_msg_ring_fd(c->t, NULL, 0, 0, 1, NULL);)
+CASE(msg_ring_fd_to_itself, RETURNS, -EINVAL, return uring_msg_ring_fd(c->t, c->t, 0, 0, 1, NULL);)
+CASE(msg_ring_fd_without_table, RETURNS, -ENXIO, uring *o = uring_create(2, NULL); assert_non_null(o); int64_t r = uring_msg_ring_fd(c->t, o, 0, 0, 1, NULL); uring_exit(o); return r;)
+CASE(msg_ring_fd_slot_outside, RETURNS, -EBADF, uring *o = uring_create(2, NULL); assert_non_null(o); int e[2]; e[0] = e[1] = -1; assert_int_equal(uring_register_files(c->t, e, 2), 0); int64_t r = uring_msg_ring_fd(c->t, o, 2, 0, 1, NULL); uring_unregister_files(c->t); uring_exit(o); return r;)
+CASE(msg_ring_fd_message_bit_63, RETURNS, -EINVAL, uring *o = uring_create(2, NULL); assert_non_null(o); int64_t r = uring_msg_ring_fd(c->t, o, 0, 0, UINT64_C(1) << 63, NULL); uring_exit(o); return r;)
 CASE(cancel_match_slot_outside, RETURNS, -EBADF, WITH_TABLE(uring_cancel_match(c->t, URING_CANCEL_FD | URING_CANCEL_FD_FIXED, 2, 0, NULL)))
 
 static const struct bad_case cases[] = {
@@ -272,6 +277,11 @@ static const struct bad_case cases[] = {
 	ROW(fixed_fd_install_unknown_flags, RETURNS, -EINVAL),
 	ROW(fixed_fd_install_slot_outside, RETURNS, -EBADF),
 	ROW(cancel_match_slot_outside, RETURNS, -EBADF),
+	ROW(msg_ring_fd_null_target, RETURNS, -EINVAL),
+	ROW(msg_ring_fd_to_itself, RETURNS, -EINVAL),
+	ROW(msg_ring_fd_without_table, RETURNS, -ENXIO),
+	ROW(msg_ring_fd_slot_outside, RETURNS, -EBADF),
+	ROW(msg_ring_fd_message_bit_63, RETURNS, -EINVAL),
 };
 
 static void ring_still_runs(uring *t)

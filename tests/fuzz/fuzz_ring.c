@@ -147,7 +147,7 @@ struct ring_model {
 	struct statx *sx;          /* 4 outputs for statx */
 	uring_sockaddr *peers;     /* 4 outputs for accept */
 	int eventfd;
-	unsigned msgs_sent_ok;     /* msg_ring jobs to this ring that completed with 0 */
+	unsigned msgs_sent_ok;     /* msg_ring jobs to this ring that completed with >= 0 */
 	unsigned msgs_queued;      /* msg_ring jobs to this ring ever queued */
 	unsigned msgs_live;        /* msg_ring jobs to this ring still live */
 	unsigned msgs_got;
@@ -296,7 +296,7 @@ static void job_done(struct world *w, struct ring_model *m, struct job *j, int32
 	case K_MSG_RING: {
 		struct ring_model *to = &w->r[j->fd];
 		to->msgs_live--;
-		if (res == 0)
+		if (res >= 0)   /* 0, or the slot a passed file went to */
 			to->msgs_sent_ok++;
 		break;
 	}
@@ -1656,8 +1656,22 @@ static void op_msg_ring(struct world *w, struct ring_model *m, struct input *in)
 	}
 	if (!tm->t)
 		return;
-	struct job *j = QUEUE(m, uring_msg_ring(m->t, tm->t, (int32_t)(int8_t)a, tm->serial, data_), 0,
-			      K_MSG_RING, true, "msg_ring");
+	struct job *j;
+	if (a & 8) {
+		/* a registered file to the other ring's table */
+		uint8_t b = u8(in);
+		unsigned src = b % 4, dst = (b & 0x80) ? URING_FILE_INDEX_ALLOC : (b >> 2) % 8;
+		int expect = tm == m ? -EINVAL : !m->files_registered ? -ENXIO
+			     : src >= m->files_registered ? -EBADF : 0;
+		data_ = begin_op(w, m);
+		uring_job r = uring_msg_ring_fd(m->t, tm->t, src, dst, tm->serial, data_);
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;
+		j = queued(w, m, r, expect, pending.ready, K_MSG_RING, true, pending.token, "msg_ring_fd");
+	} else {
+		j = QUEUE(m, uring_msg_ring(m->t, tm->t, (int32_t)(int8_t)a, tm->serial, data_), 0,
+			  K_MSG_RING, true, "msg_ring");
+	}
 	if (j) {
 		j->fd = to;
 		tm->msgs_queued++;
