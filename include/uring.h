@@ -381,6 +381,36 @@ URING_API uring_job uring_accept_multishot(uring *t, int fd, void *data);
 URING_API uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags,
 					 void *data);
 /*
+ * One job reading a pollable fd without a position (a pipe, an eventfd, a
+ * tty, a socket) each time data arrives, into a buffer of br
+ * (IORING_OP_READ_MULTISHOT, 6.7): completions as uring_recv_multishot
+ * (result = bytes, the buffer id, F_MORE while armed); it ends without
+ * F_MORE on 0 (end of file), an error (-EBADFD: the fd cannot be polled),
+ * -ENOBUFS (br empty: recycle, queue again) or a full CQ.  Refused:
+ * -EINVAL (NULL br or another ring's), -EOPNOTSUPP (before 6.7).
+ */
+URING_API uring_job uring_read_multishot(uring *t, int fd, uring_buf_ring *br, void *data);
+/*
+ * IORING_OP_POLL_ADD with IORING_POLL_ADD_MULTI (5.13): one completion per
+ * readiness event (result = the revents mask, F_MORE while armed) until
+ * cancelled (-ECANCELED, no F_MORE), an error, or a full CQ ends it.
+ */
+URING_API uring_job uring_poll_multishot(uring *t, int fd, unsigned poll_mask, void *data);
+/*
+ * Re-arms the armed poll poll_job with poll_mask (IORING_OP_POLL_REMOVE
+ * with IORING_POLL_UPDATE_EVENTS, 5.13); it stays multishot or single-shot
+ * as it was queued (the kernel replaces only the event bits).  This job
+ * completes with 0, or -ENOENT (poll_job has already fired or ended in
+ * the kernel), -EALREADY (it is completing); poll_job goes on, with no
+ * completion of its own for the update.  -ENOENT, nothing queued: poll_job
+ * is not active.  To change what its completions carry: uring_job_set_data.
+ */
+URING_API uring_job uring_poll_update(uring *t, uring_job poll_job, unsigned poll_mask,
+				      void *data);
+/* Replaces the data pointer of a live job: completions collected from now
+ * on carry data.  0, or -ENOENT (not an active job), -EINVAL (NULL t). */
+URING_API int uring_job_set_data(uring *t, uring_job job, void *data);
+/*
  * IORING_OP_SEND_ZC (6.0): the kernel sends from buf without copying it.
  * Two completions: the result (bytes or -errno) with URING_CQE_F_MORE, then
  * a notification with URING_CQE_F_NOTIF once the kernel no longer uses buf;

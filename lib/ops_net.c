@@ -293,9 +293,9 @@ uring_job uring_send_zc(uring *t, int fd, const void *buf, size_t len, int flags
  */
 uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags, void *data)
 {
-	if (!t || !br || br->ring_owner != t || (flags & MSG_WAITALL))
+	if (!t || (flags & MSG_WAITALL))
 		return -EINVAL;
-	int ret = uring__hold_reserve(t, &br->jobs);
+	int ret = uring__buf_ring_reserve(t, br);
 	if (ret < 0)
 		return ret;
 	struct uring__sqe *sqe = uring__sqe_next(t);
@@ -304,11 +304,6 @@ uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags, 
 	sqe->opcode = IORING_OP_RECV;
 	sqe->fd = fd;
 	sqe->ioprio = IORING_RECV_MULTISHOT;
-	sqe->flags = IOSQE_BUFFER_SELECT;
-	sqe->buf_group = br->group;
 	sqe->msg_flags = (uint32_t)flags;
-	uring_job job = uring__sqe_commit(t, sqe, data);
-	if (job > 0)
-		uring__hold_push(&br->jobs, job, NULL);
-	return job;
+	return uring__buf_ring_commit(t, br, sqe, data);
 }

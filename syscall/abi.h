@@ -143,6 +143,8 @@ _Static_assert(IORING_OP_PIPE == 62, "opcode numbering");
 #define IORING_ASYNC_CANCEL_USERDATA (1u << 4)
 #define IORING_ASYNC_CANCEL_OP       (1u << 5)
 #define IORING_POLL_ADD_MULTI        (1u << 0)
+#define IORING_POLL_UPDATE_EVENTS    (1u << 1)
+#define IORING_POLL_UPDATE_USER_DATA (1u << 2)
 #define IORING_RECVSEND_POLL_FIRST   (1u << 0)
 #define IORING_RECV_MULTISHOT        (1u << 1)
 #define IORING_RECVSEND_FIXED_BUF    (1u << 2)

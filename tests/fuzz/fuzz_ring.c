@@ -90,7 +90,7 @@ static uint16_t u16(struct input *in)
 enum kind {
 	K_NOOP, K_TIMEOUT, K_CANCEL, K_RW, K_OPEN, K_CLOSE, K_PATH, K_SOCKET,
 	K_ACCEPT, K_NET, K_RECV_MSG, K_ACCEPT_MS, K_RECV_MS, K_SEND_ZC,
-	K_LINK_TIMEOUT, K_MSG_RING, K_CANCEL_MATCH, K_DIRECT, K_INSTALL, K_OTHER,
+	K_LINK_TIMEOUT, K_MSG_RING, K_CANCEL_MATCH, K_DIRECT, K_INSTALL, K_POLL_MS, K_OTHER,
 };
 
 #define MAX_JOBS  512          /* the model's capacity: room for the drain's cancels */
@@ -351,7 +351,8 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 		break;
 	}
 	if (c->flags & URING_CQE_F_MORE) {
-		CHECK(j->kind == K_ACCEPT_MS || j->kind == K_RECV_MS || j->kind == K_SEND_ZC,
+		CHECK(j->kind == K_ACCEPT_MS || j->kind == K_RECV_MS || j->kind == K_SEND_ZC ||
+		      j->kind == K_POLL_MS,
 		      "F_MORE on a single-shot job (kind %d)", j->kind);
 		j->got_more = true;
 		if (j->kind == K_ACCEPT_MS && c->result >= 0)
@@ -999,6 +1000,56 @@ static void op_direct(struct world *w, struct ring_model *m, struct input *in)
 	}
 }
 
+/* A live job of the given kind, picked by sel, or NULL. */
+static struct job *pick_live_kind(struct ring_model *m, uint8_t kind, uint8_t sel)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < MAX_JOBS; i++)
+		n += m->jobs[i].live && m->jobs[i].kind == kind;
+	if (!n)
+		return NULL;
+	unsigned k = sel % n;
+	for (unsigned i = 0; i < MAX_JOBS; i++)
+		if (m->jobs[i].live && m->jobs[i].kind == kind && k-- == 0)
+			return &m->jobs[i];
+	return NULL;
+}
+
+/* Multishot poll, its update, and replacing a live job's data. */
+static void op_poll_ms(struct world *w, struct ring_model *m, struct input *in)
+{
+	uint8_t what = u8(in), a = u8(in);
+	static const unsigned masks[] = { POLLIN, POLLOUT, POLLIN | POLLOUT, POLLPRI, 0 };
+	unsigned mask = masks[a % 5];
+	int fds[3] = { w->pipe[0], w->sp[0], w->sp[1] };
+	switch (what % 3) {
+	case 0:
+		QUEUE(m, uring_poll_multishot(m->t, fds[(a >> 4) % 3], mask, data_), 0, K_POLL_MS, false,
+		      "poll_multishot");
+		return;
+	case 1: {
+		struct job *p = pick_live_kind(m, K_POLL_MS, a);
+		bool live;
+		uring_job id = p ? p->id : pick_id(m, a, &live);
+		if (!p && live)
+			return;   /* a live job of another kind: its poll is the kernel's business */
+		QUEUE(m, uring_poll_update(m->t, id, mask, data_), p ? 0 : -ENOENT, K_CANCEL, true,
+		      "poll_update");
+		return;
+	}
+	default: {
+		bool live;
+		uring_job id = pick_id(m, a, &live);
+		uint64_t token = ++w->token;
+		int ret = uring_job_set_data(m->t, id, (void *)(uintptr_t)token);
+		CHECK(ret == (live ? 0 : -ENOENT), "job_set_data %d (live %d)", ret, live);
+		if (live)
+			find_live(m, id)->token = token;   /* what its completions carry now */
+		return;
+	}
+	}
+}
+
 static void op_rw(struct world *w, struct ring_model *m, struct input *in)
 {
 	uint8_t what = u8(in), fsel = u8(in), bsel = u8(in), osel = u8(in);
@@ -1521,8 +1572,14 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 		if (!room(m))
 			break;
 		int ex = (a & 0x20) ? -EINVAL : 0;
-		struct job *j = QUEUE(m, uring_recv_multishot(m->t, fd, m->br, (a & 0x20) ? MSG_WAITALL : 0, data_),
-				      ex, K_RECV_MS, false, "recv_multishot");
+		struct job *j;
+		if ((a & 0x10) && uring_op_supported(m->t, URING_OP_READ_MULTISHOT))
+			/* the same model: buffers from br, F_MORE, ends on 0 or an error */
+			j = QUEUE(m, uring_read_multishot(m->t, fd, m->br, data_), 0, K_RECV_MS, false,
+				  "read_multishot");
+		else
+			j = QUEUE(m, uring_recv_multishot(m->t, fd, m->br, (a & 0x20) ? MSG_WAITALL : 0, data_),
+				  ex, K_RECV_MS, false, "recv_multishot");
 		if (j)
 			m->ms_recv_live++;
 		break;
@@ -1533,6 +1590,8 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 		uring_buf_ring *br = (other->t && other != m) ? other->br : NULL;
 		int ret = (int)uring_recv_multishot(m->t, fd, br, 0, NULL);
 		CHECK(ret == -EINVAL, "recv_multishot with a foreign buffer ring: %d", ret);
+		ret = (int)uring_read_multishot(m->t, fd, br, NULL);
+		CHECK(ret == -EINVAL, "read_multishot with a foreign buffer ring: %d", ret);
 		if (br)
 			CHECK(uring_buf_ring_destroy(m->t, br) == -EINVAL, "destroy of a foreign buffer ring");
 		break;
@@ -2035,7 +2094,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_path(w, m, &in);
 			break;
 		case 14:
-			op_splice_poll(w, m, &in);
+			if (op & 0x40)
+				op_poll_ms(w, m, &in);
+			else
+				op_splice_poll(w, m, &in);
 			break;
 		case 15: case 16:
 			op_fixed(w, m, &in);
