@@ -139,36 +139,40 @@ uring_job uring_listen(uring *t, int fd, int backlog, void *data)
 	return uring__sqe_commit(t, sqe, data);
 }
 
-static struct uring__sqe *accept_sqe(uring *t, int fd)
+/*
+ * One accept job, plain or direct.  file_index 0 makes an fd, always
+ * SOCK_CLOEXEC; otherwise the connection goes into a slot
+ * (uring__direct_file_index), and the kernel refuses SOCK_CLOEXEC there,
+ * as a slot is no fd (uring_fixed_fd_install makes one, close-on-exec).
+ * peer->len is set to the whole storage before queueing; the kernel writes
+ * the address and its length into *peer when the connection is accepted,
+ * which is why peer must live until the completion.
+ */
+static uring_job accept_queue(uring *t, int fd, uring_sockaddr *peer, uint32_t file_index,
+			      uint16_t ioprio, void *data)
 {
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return NULL;
+		return uring__sq_full(t);
 	sqe->opcode = IORING_OP_ACCEPT;
 	sqe->fd = fd;
-	sqe->accept_flags = SOCK_CLOEXEC;
-	return sqe;
-}
-
-/*
- * IORING_OP_ACCEPT (5.5), as OCaml's Uring.accept: SOCK_CLOEXEC always, and
- * peer->len set to the whole storage before queueing; the kernel writes the
- * address and its length into *peer when the connection is accepted, which
- * is why peer must live until the completion.
- */
-uring_job uring_accept(uring *t, int fd, uring_sockaddr *peer, void *data)
-{
-	if (!t)
-		return -EINVAL;
-	struct uring__sqe *sqe = accept_sqe(t, fd);
-	if (!sqe)
-		return uring__sq_full(t);
+	sqe->ioprio = ioprio;
+	sqe->accept_flags = file_index ? 0 : SOCK_CLOEXEC;
+	sqe->file_index = file_index;
 	if (peer) {
 		peer->len = sizeof(peer->addr);
 		sqe->addr = uring__ptr(&peer->addr);
 		sqe->off = uring__ptr(&peer->len);   /* addr2: where the length goes */
 	}
 	return uring__sqe_commit(t, sqe, data);
+}
+
+/* IORING_OP_ACCEPT (5.5), as OCaml's Uring.accept. */
+uring_job uring_accept(uring *t, int fd, uring_sockaddr *peer, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	return accept_queue(t, fd, peer, 0, 0, data);
 }
 
 /*
@@ -180,37 +184,17 @@ uring_job uring_accept_multishot(uring *t, int fd, void *data)
 {
 	if (!t)
 		return -EINVAL;
-	struct uring__sqe *sqe = accept_sqe(t, fd);
-	if (!sqe)
-		return uring__sq_full(t);
-	sqe->ioprio = IORING_ACCEPT_MULTISHOT;
-	return uring__sqe_commit(t, sqe, data);
+	return accept_queue(t, fd, NULL, 0, IORING_ACCEPT_MULTISHOT, data);
 }
 
-/*
- * Accept into a slot of the registered table (5.15; URING_FILE_INDEX_ALLOC
- * 5.19): the kernel refuses SOCK_CLOEXEC with a slot, as a slot is no fd
- * (uring_fixed_fd_install makes one, close-on-exec).  The completion's
- * result is 0 for a chosen slot, the slot for an allocated one.
- */
+/* Into a slot of the registered table (5.15; URING_FILE_INDEX_ALLOC 5.19):
+ * the result is 0 for a chosen slot, the slot for an allocated one. */
 uring_job uring_accept_direct(uring *t, int fd, uring_sockaddr *peer, unsigned slot, void *data)
 {
 	if (!t)
 		return -EINVAL;
 	int ret = uring__direct_slot_check(t, slot);
-	if (ret < 0)
-		return ret;
-	struct uring__sqe *sqe = accept_sqe(t, fd);
-	if (!sqe)
-		return uring__sq_full(t);
-	sqe->accept_flags = 0;
-	sqe->file_index = uring__direct_file_index(slot);
-	if (peer) {
-		peer->len = sizeof(peer->addr);
-		sqe->addr = uring__ptr(&peer->addr);
-		sqe->off = uring__ptr(&peer->len);
-	}
-	return uring__sqe_commit(t, sqe, data);
+	return ret < 0 ? ret : accept_queue(t, fd, peer, uring__direct_file_index(slot), 0, data);
 }
 
 /* Multishot into allocated slots only: io_accept_prep refuses a fixed
@@ -220,15 +204,8 @@ uring_job uring_accept_multishot_direct(uring *t, int fd, void *data)
 	if (!t)
 		return -EINVAL;
 	int ret = uring__direct_slot_check(t, URING_FILE_INDEX_ALLOC);
-	if (ret < 0)
-		return ret;
-	struct uring__sqe *sqe = accept_sqe(t, fd);
-	if (!sqe)
-		return uring__sq_full(t);
-	sqe->accept_flags = 0;
-	sqe->ioprio = IORING_ACCEPT_MULTISHOT;
-	sqe->file_index = IORING_FILE_INDEX_ALLOC;
-	return uring__sqe_commit(t, sqe, data);
+	return ret < 0 ? ret
+		       : accept_queue(t, fd, NULL, IORING_FILE_INDEX_ALLOC, IORING_ACCEPT_MULTISHOT, data);
 }
 
 /* IORING_OP_SHUTDOWN (5.11); `how` is checked here so nothing is queued. */

@@ -20,22 +20,6 @@ static uring *ring_with_table(unsigned slots)
 	return t;
 }
 
-static int connect_to(uint16_t port)
-{
-	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(c >= 0);
-	struct sockaddr_in a = loopback(port);
-	assert_int_equal(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
-	return c;
-}
-
-static uring_job fixed(uring *t, uring_job j)
-{
-	assert_true(j > 0);
-	assert_int_equal(uring_job_set_flags(t, j, URING_FIXED_FILE), 0);
-	return j;
-}
-
 static void pass_a_connection(void **state)
 {
 	(void)state;
