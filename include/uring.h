@@ -391,9 +391,10 @@ URING_API uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, i
  */
 URING_API uring_job uring_read_multishot(uring *t, int fd, uring_buf_ring *br, void *data);
 /*
- * IORING_OP_POLL_ADD with IORING_POLL_ADD_MULTI (5.13): one completion per
- * readiness event (result = the revents mask, F_MORE while armed) until
- * cancelled (-ECANCELED, no F_MORE), an error, or a full CQ ends it.
+ * IORING_OP_POLL_ADD with IORING_POLL_ADD_MULTI (5.13; before, the job
+ * completes with -EINVAL): one completion per readiness event (result =
+ * the revents mask, F_MORE while armed) until cancelled (-ECANCELED, no
+ * F_MORE), an error, or a full CQ ends it.
  */
 URING_API uring_job uring_poll_multishot(uring *t, int fd, unsigned poll_mask, void *data);
 /*
@@ -403,7 +404,8 @@ URING_API uring_job uring_poll_multishot(uring *t, int fd, unsigned poll_mask, v
  * completes with 0, or -ENOENT (poll_job has already fired or ended in
  * the kernel), -EALREADY (it is completing); poll_job goes on, with no
  * completion of its own for the update.  -ENOENT, nothing queued: poll_job
- * is not active.  To change what its completions carry: uring_job_set_data.
+ * is not active.  Before 5.13 it completes with -EINVAL.  To change what
+ * its completions carry: uring_job_set_data.
  */
 URING_API uring_job uring_poll_update(uring *t, uring_job poll_job, unsigned poll_mask,
 				      void *data);
