@@ -14,8 +14,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")"
 BUILD_DIR=${BUILD_DIR:-build}
-CORE_PKGS="gcc meson ninja-build pkg-config libcmocka-dev"
-BENCH_PKGS="liburing-dev fio wrk gnuplot"
+CORE_PKGS="gcc meson ninja-build pkg-config libcmocka-dev groff-base man-db cmake"
+BENCH_PKGS="liburing-dev fio wrk gnuplot-nox"
 
 missing_packages() {
 	local missing=""
@@ -81,8 +81,9 @@ asan)
 	;;
 bench)
 	install_packages $CORE_PKGS $BENCH_PKGS
-	configure_and_build "$BUILD_DIR"
-	BUILD_DIR="$BUILD_DIR" bash bench/run.sh "${2:-full}"
+	# A release build of its own (bench/run.sh configures it): the default
+	# build is debug-optimised, with assertions.
+	BUILD_DIR="${BUILD_DIR}-bench" bash bench/run.sh "${2:-full}"
 	;;
 *)
 	echo "usage: $0 demo|test|bench|asan" >&2

@@ -18,11 +18,12 @@
 #   micro  the nop and file benchmarks, when built, as they are.
 # Server (or first process) on CPU 0, client on CPU 1 (SERVER_CPU, CLIENT_CPU).
 #
-# Output: CSV per benchmark and env.txt in $OUT (bench/results/<mode>/ by default),
-# then bench/report.py writes the Markdown report and gnuplot charts: for
-# full mode docs/benchmarks-network.md and docs/img/, for quick mode
-# report.md and PNGs beside the CSVs (so a demo run does not overwrite the
-# published figures; REPORT_DIR overrides).
+# Output: CSV per benchmark and env.txt in $OUT, then bench/report.py writes
+# the Markdown report and gnuplot charts beside the CSVs.  Nothing tracked by
+# git is written unless asked: PUBLISH=1 with full mode puts the CSVs in
+# bench/results/full/, the report in docs/benchmarks-network.md and the
+# charts in docs/img/.  OUT defaults to $BUILD_DIR/bench-results/<mode>.
+# The benchmarks are a release build of their own (build-bench).
 #
 # Environment overrides: BUILD_DIR, OUT, REPORT_DIR, IMG_DIR, RUNS, DUR,
 # ECHO_N, ECHO_P, ECHO_L, HTTP_C, PIPE_POINTS, SKIP (space-separated subset of
@@ -40,8 +41,14 @@ esac
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
+case "$BUILD_DIR" in /*) ;; *) BUILD_DIR=$PWD/$BUILD_DIR ;; esac   # the file benchmark runs after a cd
 BIN=$BUILD_DIR/bench
-OUT=${OUT:-$ROOT/bench/results/$MODE}
+PUBLISH=${PUBLISH:-0}
+if [ "$MODE" = full ] && [ "$PUBLISH" = 1 ]; then
+	OUT=${OUT:-$ROOT/bench/results/full}
+else
+	OUT=${OUT:-$BUILD_DIR/bench-results/$MODE}
+fi
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 SKIP=${SKIP:-}
@@ -57,8 +64,13 @@ if [ "$MODE" = full ]; then
 	HTTP_C=${HTTP_C:-"1 64 256"}
 	PIPE_POINTS=${PIPE_POINTS:-"1:64 64:64 1:1024 64:1024"}
 	COUNT_DUR=1
-	REPORT_DIR=${REPORT_DIR:-$ROOT/docs}
-	IMG_DIR=${IMG_DIR:-$ROOT/docs/img}
+	if [ "$PUBLISH" = 1 ]; then
+		REPORT_DIR=${REPORT_DIR:-$ROOT/docs}
+		IMG_DIR=${IMG_DIR:-$ROOT/docs/img}
+	else
+		REPORT_DIR=${REPORT_DIR:-$OUT}
+		IMG_DIR=${IMG_DIR:-$OUT}
+	fi
 else
 	RUNS=${RUNS:-3}
 	DUR=${DUR:-0.5}
@@ -413,6 +425,6 @@ skipped micro || run_micro
 log "measurements took $(($(date +%s) - T0)) s"
 
 python3 "$ROOT/bench/report.py" --mode "$MODE" --runs "$RUNS" --in "$OUT" \
-	--md "$REPORT_DIR/$([ "$MODE" = full ] && echo benchmarks-network.md || echo report.md)" \
+	--md "$REPORT_DIR/$([ "$MODE" = full ] && [ "$PUBLISH" = 1 ] && echo benchmarks-network.md || echo report.md)" \
 	--img "$IMG_DIR" --root "$ROOT" || { log "report failed"; exit 1; }
 log "done: CSV in $OUT, report in $REPORT_DIR"

@@ -10,9 +10,10 @@
  *    rejected, nothing queued).  Inside a link chain a full queue is
  *    -ENOSPC, not 0: a submit would send the chain's head alone (see
  *    URING_LINK).
- *  - A job id is the SQE's user_data: heap slot plus generation, so a stale
- *    id is detected and never reaches a newer job.  Ids are always > 0; a
- *    completion whose job is < 0 is a message posted by another ring.
+ *  - A job id is the SQE's user_data, never issued twice in the process,
+ *    so a stale id (or another ring's) is detected and never reaches
+ *    another job.  Ids are always > 0; a completion whose job is < 0 is a
+ *    message posted by another ring.
  *  - Results are the kernel's: >= 0 success, -errno failure.
  *  - Paths, iovec arrays, timespecs, socket addresses and send_msg headers
  *    are copied: the caller may free them as soon as the call returns.

@@ -43,6 +43,7 @@ int uring__heap_init(struct uring__heap *h, uint32_t live)
 	if (!h->slots)
 		return -ENOMEM;
 	h->cap = cap;
+	h->mask = cap - 1;
 	uring__heap_take_block(h);
 	return 0;
 }
@@ -77,5 +78,6 @@ int uring__heap_grow(struct uring__heap *h)
 	free(h->slots);
 	h->slots = slots;
 	h->cap = cap;
+	h->mask = cap - 1;
 	return 0;
 }

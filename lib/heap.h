@@ -36,13 +36,13 @@ struct uring__slot {
 	void *data;
 	uint64_t id;             /* the live job's id; 0 while the slot is free */
 	uint32_t sqe_pos;        /* sq.sqe_tail when queued: tells if still unpublished */
-	uint16_t buf_group;      /* the buffer ring it selects from, if uses_buf_ring */
-	uint16_t uses_buf_ring;
+	uint32_t buf_group;      /* 1 + the buffer group it selects from; 0: none */
 };
 
 struct uring__heap {
 	struct uring__slot *slots;
 	uint32_t cap;            /* a power of two */
+	uint32_t mask;           /* cap - 1 */
 	uint32_t in_use;
 	uint64_t next_id;        /* next candidate id of the current block */
 	uint64_t block_end;      /* first id past the current block */
@@ -59,17 +59,26 @@ void uring__heap_take_block(struct uring__heap *h);
  * (URING__HEAP_MAX_SLOTS / 2 jobs live, or no memory). */
 static inline struct uring__slot *uring__heap_alloc(struct uring__heap *h, void *data)
 {
-	if (h->in_use >= h->cap / 2 && uring__heap_grow(h) < 0)
+	if (__builtin_expect(h->in_use * 2 >= h->cap, 0) && uring__heap_grow(h) < 0)
 		return NULL;
+	/* Locals: stores through s could alias h as far as the compiler
+	 * knows, which would reload and store the cursor per probe. */
+	struct uring__slot *const slots = h->slots;
+	const uint32_t mask = h->mask;
+	uint64_t id = h->next_id;
 	struct uring__slot *s;
-	uint64_t id;
-	do {
-		if (h->next_id == h->block_end)
+	for (;;) {
+		if (__builtin_expect(id == h->block_end, 0)) {
 			uring__heap_take_block(h);
-		id = h->next_id++;
-		s = &h->slots[id & (h->cap - 1)];
-	} while (s->id != 0);
+			id = h->next_id;
+		}
+		s = &slots[id & mask];
+		if (__builtin_expect(s->id == 0, 1))
+			break;
+		id++;   /* a long-lived job holds this slot */
+	}
 	assert(id > 0 && id <= (uint64_t)INT64_MAX);
+	h->next_id = id + 1;
 	s->id = id;
 	s->data = data;
 	h->in_use++;
@@ -90,7 +99,7 @@ static inline struct uring__slot *uring__heap_lookup(struct uring__heap *h, urin
 {
 	if (job <= 0)
 		return NULL;
-	struct uring__slot *s = &h->slots[(uint64_t)job & (h->cap - 1)];
+	struct uring__slot *s = &h->slots[(uint64_t)job & h->mask];
 	return s->id == (uint64_t)job ? s : NULL;
 }
 

@@ -406,8 +406,9 @@ static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion
 	}
 	out->data = slot->data;
 	out->job = (uring_job)ud;
-	if ((cqe->flags & IORING_CQE_F_BUFFER) && slot->uses_buf_ring)
-		uring__buf_ring_lend(t, slot->buf_group, cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+	if ((cqe->flags & IORING_CQE_F_BUFFER) && slot->buf_group)
+		uring__buf_ring_lend(t, (uint16_t)(slot->buf_group - 1),
+				     cqe->flags >> IORING_CQE_BUFFER_SHIFT);
 	if (!(cqe->flags & IORING_CQE_F_MORE))
 		uring__heap_free(&t->heap, slot);
 	return 1;

@@ -199,8 +199,7 @@ static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void
 		return -ENOMEM;
 	slot->sqe_pos = t->sq.sqe_tail;
 	/* Which buffer ring its completions may hand out buffers from. */
-	slot->uses_buf_ring = (sqe->flags & IOSQE_BUFFER_SELECT) != 0;
-	slot->buf_group = sqe->buf_group;
+	slot->buf_group = (sqe->flags & IOSQE_BUFFER_SELECT) ? sqe->buf_group + 1u : 0;
 	sqe->user_data = slot->id;
 	t->sq.sqe_tail++;
 	return (uring_job)slot->id;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 """Compiles every C fragment of the documentation under -Werror.
 
-usage: doc_fragments.py SOURCE_ROOT CC...
+usage: doc_fragments.py [--run-with LIBCURING_A RUN_CC RUN_FLAGS] SOURCE_ROOT CC...
 
 docs/api.md: each ```c block is compiled against include/uring.h with
 -D_GNU_SOURCE (as the document says its examples need), in the first of
@@ -18,6 +18,10 @@ README.md: each ```c block is a whole program and is compiled as written,
 with -std=c11 -pedantic and nothing defined.
 Every block is compiled with each CC given.  Exits 1 listing the blocks
 that fail, with the compiler's messages.
+With --run-with, the echo loop of section 8.2 (the block defining
+echo_loop) is also built with RUN_CC and RUN_FLAGS (the library's own
+compiler and sanitizer flags) into tests/doc_echo_loop.c, linked with that
+library, and run: it must echo every byte of 16 clients back, in order.
 """
 import os
 import re
@@ -96,10 +100,37 @@ def api_forms(code, helper):
     return [('file scope', file_scope), ('in a function', in_function)]
 
 
+def run_echo_loop(cc, flags, root, lib, api, helper):
+    """Builds and runs tests/doc_echo_loop.c around the echo_loop block."""
+    code = next((c for _, c in api if 'echo_loop(' in c), None)
+    if code is None:
+        return 'docs/api.md: no block defines echo_loop'
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, 'echo_loop.c')
+        with open(src, 'w') as f:
+            f.write('#define _GNU_SOURCE 1\n' + API_HEADERS + '#include <uring.h>\n' + helper + code)
+        exe = os.path.join(d, 'echo')
+        r = subprocess.run([cc, '-std=c11', '-O1'] + flags.split() + ['-I', os.path.join(root, 'include'),
+                            '-DECHO_LOOP_SOURCE="%s"' % src,
+                            os.path.join(root, 'tests', 'doc_echo_loop.c'), lib, '-o', exe],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            return 'the echo loop does not build:\n' + r.stderr
+        r = subprocess.run([exe], capture_output=True, text=True, timeout=120)
+        print(r.stdout, end='')
+        if r.returncode != 0:
+            return 'the echo loop failed:\n' + r.stdout + r.stderr
+    return None
+
+
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    lib = None
+    if args[:1] == ['--run-with']:
+        lib, run_cc, run_flags, args = args[1], args[2], args[3], args[4:]
+    if len(args) < 2:
         sys.exit(__doc__)
-    root, ccs = sys.argv[1], sys.argv[2:]
+    root, ccs = args[0], args[1:]
     include = os.path.join(root, 'include')
     api = blocks(open(os.path.join(root, 'docs', 'api.md')).read())
     readme = blocks(open(os.path.join(root, 'README.md')).read())
@@ -120,6 +151,10 @@ def main():
                     failures.append('%s:%d (%s):\n%s' % (doc, line, cc, ''.join(errors)))
     if len(api) < 50 or not readme:
         sys.exit('found %d api.md and %d README blocks: the extraction is broken' % (len(api), len(readme)))
+    if lib:
+        err = run_echo_loop(run_cc, run_flags, root, lib, api, helper)
+        if err:
+            failures.append(err)
     for f in failures:
         print(f)
     if failures:

@@ -18,19 +18,7 @@ for f in "$header" "$doc"; do
 	fi
 done
 
-# Declarations may span lines.  Drop preprocessor lines, join the rest into
-# one line, drop comments, split into statements at ';', '{' and '}', keep
-# the statements that start with URING_API or static inline, and take the
-# identifier just before the first '('.
-names=$(grep -v '^[[:space:]]*#' "$header" |
-	tr '\n' ' ' |
-	sed -E 's:/\*([^*]|\*+[^*/])*\*+/: :g' |
-	tr ';{}' '\n\n\n' |
-	grep -E '^[[:space:]]*(URING_API|static[[:space:]]+inline)[^(]*\(' |
-	sed -E 's/\(.*$//' |
-	grep -oE '[A-Za-z_][A-Za-z0-9_]*[[:space:]]*$' |
-	tr -d ' \t' |
-	sort -u || true)
+names=$(bash "$root/tests/public_functions.sh" "$root")
 
 count=$(grep -c . <<<"$names" || true)
 if [ "$count" -lt 10 ]; then

@@ -2,7 +2,8 @@
 # What a user gets from `meson install`, checked in two fresh builds of the
 # source, each installed into a staging directory (prefix /usr/local):
 #  - the default (static): libcuring.a, uring.h, curing.pc, the CMake
-#    package, the man pages, and no shared library; consumers built with
+#    package, the man pages (man -M finds uring_openat2(3)), and no shared
+#    library; consumers built with
 #    `pkg-config --cflags --libs curing` (with and without --static), with
 #    CMake's find_package(curing) and with pkg_check_modules(IMPORTED_TARGET)
 #    run, and none needs libcuring.so; libcuring.a defines no global outside
@@ -37,6 +38,9 @@ install_build() {
 	[ -f "$prefix/include/uring.h" ] || fail "$name: no uring.h"
 	[ -f "$libdir/cmake/curing/curingConfig.cmake" ] || fail "$name: no CMake package beside the .pc"
 	[ -f "$libdir/cmake/curing/curingConfigVersion.cmake" ] || fail "$name: no CMake version file"
+	[ -f "$prefix/share/man/man7/curing.7" ] || fail "$name: no curing(7)"
+	MANWIDTH=80 man -M "$prefix/share/man" 3 uring_openat2 2>/dev/null | grep -w openat2 >/dev/null ||
+		fail "$name: man uring_openat2 finds nothing"
 	local version
 	version=$(pkg-config --modversion curing)
 	local header

@@ -5,7 +5,7 @@
 # static library linked in and nothing else: curing defines no test, bench,
 # example or fault-injection target there, and the embedder's install tree
 # holds its own program only (no libcuring, uring.h, curing.pc, CMake
-# package or man page).
+# package or man page), and curing is static even when asked to be shared.
 set -euo pipefail
 src=$1
 work=$(mktemp -d)
@@ -30,4 +30,13 @@ extra=$(grep -v -x -e consumer -e curing <<<"$targets" || true)
 meson install -C "$work/build" --destdir "$work/stage" --no-rebuild --quiet
 installed=$(cd "$work/stage" && find . -type f -o -type l | sort)
 [ "$installed" = "./usr/local/bin/consumer" ] || fail "the embedder's install tree holds more than its program: $(echo $installed)"
+
+# Even asked for a shared curing, the embedder gets it linked in
+# statically: a subproject installs nothing, so a libcuring.so would be
+# missing wherever the embedder's program is installed.
+meson setup "$work/build-shared" "$work" -Ddefault_library=shared -Dcuring:default_library=shared >/dev/null
+ninja -C "$work/build-shared" >/dev/null
+if readelf -d "$work/build-shared/consumer" | grep NEEDED | grep libcuring >/dev/null; then
+	fail "with curing:default_library=shared, the embedder's program needs libcuring.so"
+fi
 echo "subproject: consumer built and ran; curing defines only its library and installs nothing"

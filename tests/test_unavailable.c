@@ -15,6 +15,8 @@
  * system, uring_create must agree with it, and at 2 the sentence must name
  * it.  This program runs on its own (no arguments), so a boot with
  * kernel.io_uring_disabled=2 can run it.
+ * With the walkthrough example's path as its argument it runs one test
+ * only: the walkthrough, under a seccomp filter, prints the sentence.
  * Every other branch of the sentence is composed from stated facts.
  */
 #include <linux/audit.h>
@@ -217,7 +219,9 @@ static int create_fails(int want, const char *const *says)
 	return 0;
 }
 
-static int seccomp_child(int err)
+/* Installs a filter answering io_uring_setup with err: 0, 77 (no filter
+ * for this architecture), or 4. */
+static int seccomp_child_filter(int err)
 {
 #ifdef AUDIT_ARCH_HERE
 	struct sock_filter prog[] = {
@@ -235,12 +239,20 @@ static int seccomp_child(int err)
 		perror("installing the seccomp filter");
 		return 4;
 	}
-	const char *says[] = { "seccomp", "Seccomp: 2", NULL };
-	return create_fails(err, says);
+	return 0;
 #else
 	(void)err;
 	return 77;
 #endif
+}
+
+static int seccomp_child(int err)
+{
+	int ret = seccomp_child_filter(err);
+	if (ret != 0)
+		return ret;
+	const char *says[] = { "seccomp", "Seccomp: 2", NULL };
+	return create_fails(err, says);
 }
 
 static void seccomp_eperm(void **state)
@@ -295,6 +307,57 @@ static void memlock(void **state)
 	in_child(memlock_child, 0);
 }
 
+static const char *walkthrough;   /* argv[1], when given */
+static char walkthrough_dir[] = "/tmp/curing-unavailable-XXXXXX";
+
+static int walkthrough_child(int fd)
+{
+	int ret = seccomp_child_filter(EPERM);
+	if (ret != 0)
+		return ret;
+	if (dup2(fd, STDERR_FILENO) < 0)
+		return 5;
+	execl(walkthrough, walkthrough, walkthrough_dir, (char *)NULL);
+	return 7;
+}
+
+/* The walkthrough, refused io_uring, says why instead of failing silently. */
+static void walkthrough_says_why(void **state)
+{
+	(void)state;
+	if (!walkthrough)
+		skip();
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	assert_non_null(mkdtemp(walkthrough_dir));
+	fflush(stdout);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		_exit(walkthrough_child(p[1]));
+	}
+	close(p[1]);
+	char out[2048];
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof(out) - 1 && (r = read(p[0], out + n, sizeof(out) - 1 - n)) > 0)
+		n += (size_t)r;
+	out[n] = '\0';
+	close(p[0]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	char log[sizeof(walkthrough_dir) + 16];
+	snprintf(log, sizeof(log), "%s/test.log", walkthrough_dir);
+	unlink(log);   /* there only if io_uring was not refused */
+	assert_int_equal(rmdir(walkthrough_dir), 0);
+	printf("  walkthrough: %s", out);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
+		skip();
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	assert_non_null(strstr(out, "uring_create: io_uring unavailable (EPERM): a seccomp filter"));
+}
+
 /* uring_create agrees with kernel.io_uring_disabled as it is now. */
 static void live_sysctl(void **state)
 {
@@ -323,8 +386,12 @@ static void live_sysctl(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1) {
+		walkthrough = argv[1];
+		cmocka_set_test_filter("walkthrough_says_why");
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sysctl_disabled),
 		cmocka_unit_test(sysctl_group),
@@ -336,6 +403,7 @@ int main(void)
 		cmocka_unit_test(seccomp_enosys),
 		cmocka_unit_test(memlock),
 		cmocka_unit_test(live_sysctl),
+		cmocka_unit_test(walkthrough_says_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
