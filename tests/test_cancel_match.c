@@ -215,6 +215,31 @@ static void sync_cancel_by_id(void **state)
 	close(p[0]), close(p[1]);
 }
 
+/* Under SQPOLL the poll thread reads the SQ on its own time: until it has
+ * read the job, the answer is -EAGAIN, never a cancel that missed it. */
+static void sync_cancel_under_sqpoll(void **state)
+{
+	(void)state;
+	uring_options o = { .polling_timeout_ms = 1000 };
+	uring *t = ring_or_skip(8, &o);
+	need(t, URING_OP_SEND_ZC, "synchronous cancel needs Linux 6.0");
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	char buf[8];
+	uring_job rd = uring_read(t, p[0], buf, sizeof(buf), -1, NULL);
+	int r, tries = 0;
+	while ((r = uring_cancel_sync(t, rd, 1000000000u)) == -EAGAIN && tries++ < 1000)
+		usleep(100);
+	assert_int_equal(r, 0);
+	assert_int_equal(write(p[1], "s", 1), 1);   /* not the cancelled read's */
+	uring_completion c = wait_one(t);
+	assert_int_equal(c.job, rd);
+	assert_int_equal(c.result, -ECANCELED);
+	assert_int_equal(read(p[0], buf, 1), 1);
+	assert_int_equal(uring_exit(t), 0);
+	close(p[0]), close(p[1]);
+}
+
 static void sync_cancel_by_match(void **state)
 {
 	(void)state;
@@ -298,6 +323,30 @@ static void graceful_exit(void **state)
 	assert_int_equal(uring_exit_graceful(t, URING_WAIT_FOREVER, NULL, NULL), 0);
 }
 
+/* Deferred task work: cancelled jobs complete only when the ring's own
+ * thread enters the kernel, which the collecting wait does. */
+static void graceful_exit_of_a_deferred_ring(void **state)
+{
+	(void)state;
+	uring_options o = { .setup_flags = URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN };
+	uring *t = ring_or_skip(8, &o);
+	need(t, URING_OP_SOCKET, "cancel ANY needs Linux 5.19");
+	int a, as;
+	tcp_pair(&a, &as);
+	char buf[2][8];
+	assert_true(uring_recv(t, as, buf[0], sizeof(buf[0]), 0, buf[0]) > 0);
+	assert_true(uring_timeout(t, URING_CLOCK_MONOTONIC, 60ull * 1000000000u, false, buf[1]) > 0);
+	assert_int_equal(uring_submit(t), 2);
+	struct seen s = { 0 };
+	assert_int_equal(uring_exit_graceful(t, 5000000000u, note, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.cancelled, 2);
+	/* The recv is gone: what the peer sends now stays in the socket. */
+	assert_int_equal(write(a, "k", 1), 1);
+	assert_int_equal(read(as, buf[0], sizeof(buf[0])), 1);
+	close(a), close(as);
+}
+
 /* A job the kernel cannot cancel in time keeps the ring: -ETIME, usable. */
 static void graceful_exit_deadline(void **state)
 {
@@ -319,8 +368,10 @@ int main(void)
 		cmocka_unit_test(cancel_on_a_registered_slot),
 		cmocka_unit_test(cancel_by_opcode_and_everything),
 		cmocka_unit_test(sync_cancel_by_id),
+		cmocka_unit_test(sync_cancel_under_sqpoll),
 		cmocka_unit_test(sync_cancel_by_match),
 		cmocka_unit_test(graceful_exit),
+		cmocka_unit_test(graceful_exit_of_a_deferred_ring),
 		cmocka_unit_test(graceful_exit_deadline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,6 +83,30 @@ static void pass_a_connection(void **state)
 	close(c), close(c2), close(l);
 }
 
+/* A DEFER_TASKRUN target installs the file when its own thread enters. */
+static void pass_to_a_deferred_ring(void **state)
+{
+	(void)state;
+	uring *a = ring_with_table(4);
+	uring_options o = { .setup_flags = URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN };
+	uring *b = ring_or_skip(8, &o);
+	assert_int_equal(uring_register_files_sparse(b, 2), 0);
+	int sp[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
+	assert_int_equal(uring_register_files_update(a, 0, sp, 1), 1);
+	assert_int_equal(run_one(a, uring_msg_ring_fd(a, b, 0, 1, 5, NULL)).result, 0);
+	uring_completion m = wait_one(b);
+	assert_true(uring_job_is_message(m.job));
+	assert_int_equal(uring_message_value(m.job), 5);
+	assert_int_equal(m.result, 0);
+	char in[4];
+	assert_int_equal(write(sp[1], "dt", 2), 2);
+	assert_int_equal(run_one(b, fixed(b, uring_recv(b, 1, in, sizeof(in), 0, NULL))).result, 2);
+	assert_int_equal(uring_exit(b), 0);
+	assert_int_equal(uring_exit(a), 0);
+	close(sp[0]), close(sp[1]);
+}
+
 /* ---- one acceptor, worker rings on their own threads ---- */
 
 #define WORKERS 4
@@ -228,6 +252,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pass_a_connection),
+		cmocka_unit_test(pass_to_a_deferred_ring),
 		cmocka_unit_test(acceptor_hands_connections_to_workers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
