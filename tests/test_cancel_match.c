@@ -259,6 +259,13 @@ static void sync_cancel_by_match(void **state)
 	assert_int_equal(uring_cancel_match_sync(t, URING_CANCEL_ANY, -1, 0, 1000000), 0);
 	/* The kernel's answer for an fd that is not open. */
 	assert_int_equal(uring_cancel_match_sync(t, URING_CANCEL_FD, 1000, 0, 1000000), -EBADF);
+	/* By registered slot. */
+	assert_int_equal(uring_register_files(t, p, 1), 0);
+	uring_job rf = uring_read(t, 0, buf[0], sizeof(buf[0]), -1, NULL);
+	assert_int_equal(uring_job_set_flags(t, rf, URING_FIXED_FILE), 0);
+	assert_int_equal(uring_cancel_match_sync(t, URING_CANCEL_FD | URING_CANCEL_FD_FIXED | URING_CANCEL_ALL, 0,
+						 0, URING_WAIT_FOREVER), 1);
+	assert_int_equal(wait_one(t).result, -ECANCELED);
 	assert_int_equal(uring_active_ops(t), 0);
 	assert_int_equal(uring_exit(t), 0);
 	close(p[0]), close(p[1]);
