@@ -20,7 +20,8 @@
  *    Data buffers, struct statx outputs, uring_sockaddr for accept and
  *    uring_msghdr for recv_msg must stay valid until the job's completion
  *    has been collected.
- *  - Every fd the library creates (socket, accept, recv_msg) is close-on-exec.
+ *  - Every fd the library creates (socket, accept, recv_msg,
+ *    fixed_fd_install unless told otherwise) is close-on-exec.
  *  - Kernels: Linux 5.10 or later (uring_create refuses older ones with
  *    EOPNOTSUPP).  What needs a newer kernel is marked [5.19] etc.; on a
  *    kernel without it the function refuses with -EOPNOTSUPP, nothing
@@ -420,6 +421,38 @@ URING_API uring_job uring_accept_multishot(uring *t, int fd, void *data);
 URING_API uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags,
 					 void *data);
 /*
+ * One job reading a pollable fd without a position (a pipe, an eventfd, a
+ * tty, a socket) each time data arrives, into a buffer of br
+ * (IORING_OP_READ_MULTISHOT, 6.7): completions as uring_recv_multishot
+ * (result = bytes, the buffer id, F_MORE while armed); it ends without
+ * F_MORE on 0 (end of file), an error (-EBADFD: the fd cannot be polled),
+ * -ENOBUFS (br empty: recycle, queue again) or a full CQ.  Refused:
+ * -EINVAL (NULL br or another ring's), -EOPNOTSUPP (before 6.7).
+ */
+URING_API uring_job uring_read_multishot(uring *t, int fd, uring_buf_ring *br, void *data);
+/*
+ * IORING_OP_POLL_ADD with IORING_POLL_ADD_MULTI (5.13; before, the job
+ * completes with -EINVAL): one completion per readiness event (result =
+ * the revents mask, F_MORE while armed) until cancelled (-ECANCELED, no
+ * F_MORE), an error, or a full CQ ends it.
+ */
+URING_API uring_job uring_poll_multishot(uring *t, int fd, unsigned poll_mask, void *data);
+/*
+ * Re-arms the armed poll poll_job with poll_mask (IORING_OP_POLL_REMOVE
+ * with IORING_POLL_UPDATE_EVENTS, 5.13); it stays multishot or single-shot
+ * as it was queued (the kernel replaces only the event bits).  This job
+ * completes with 0, or -ENOENT (poll_job has already fired or ended in
+ * the kernel), -EALREADY (it is completing); poll_job goes on, with no
+ * completion of its own for the update.  -ENOENT, nothing queued: poll_job
+ * is not active.  Before 5.13 it completes with -EINVAL.  To change what
+ * its completions carry: uring_job_set_data.
+ */
+URING_API uring_job uring_poll_update(uring *t, uring_job poll_job, unsigned poll_mask,
+				      void *data);
+/* Replaces the data pointer of a live job: completions collected from now
+ * on carry data.  0, or -ENOENT (not an active job), -EINVAL (NULL t). */
+URING_API int uring_job_set_data(uring *t, uring_job job, void *data);
+/*
  * IORING_OP_SEND_ZC [6.0]: the kernel sends from buf without copying it.
  * Two completions: the result (bytes or -errno) with URING_CQE_F_MORE, then
  * a notification with URING_CQE_F_NOTIF once the kernel no longer uses buf;
@@ -439,6 +472,126 @@ URING_API int uring_register_files_update(uring *t, unsigned offset, const int *
 /* 0, or -ENXIO when no table is registered. */
 URING_API int uring_unregister_files(uring *t);
 
+/* ---- cancellation by match, synchronous cancel, graceful exit ---- */
+/* What a cancel matches: the kernel's IORING_ASYNC_CANCEL_* values. */
+#define URING_CANCEL_ALL       (1u << 0)   /* every match, not just the first (5.19) */
+#define URING_CANCEL_FD        (1u << 1)   /* jobs on fd (5.19) */
+#define URING_CANCEL_ANY       (1u << 2)   /* every job of the ring; implies ALL (5.19) */
+#define URING_CANCEL_FD_FIXED  (1u << 3)   /* with FD: fd is a registered-file slot (6.0) */
+#define URING_CANCEL_OP        (1u << 5)   /* jobs of opcode URING_OP_* (6.6); with FD: both */
+/*
+ * IORING_OP_ASYNC_CANCEL by match.  flags: FD, OP or ANY (at least one),
+ * plus ALL and FD_FIXED.  The job completes with the number of jobs
+ * cancelled when ALL or ANY is set (0 when none matched), otherwise with
+ * 0 (the first match cancelled), -ENOENT (none) or -EALREADY (it was
+ * running: told to stop).  Each cancelled job still completes on its own
+ * (-ECANCELED, or -EINTR if it was running); jobs queued after this one
+ * are not affected.  Refused, nothing queued: -EINVAL (unknown flags, none
+ * of FD/OP/ANY, ANY with FD or OP, FD_FIXED without FD, opcode > 255),
+ * -EBADF (FD with fd < 0; FD_FIXED with a slot outside the registered
+ * table), -EOPNOTSUPP (a flag the kernel lacks: FD/ALL/ANY need 5.19,
+ * FD_FIXED 6.0, OP 6.6).
+ */
+URING_API uring_job uring_cancel_match(uring *t, unsigned flags, int fd, unsigned opcode,
+				       void *data);
+/*
+ * IORING_REGISTER_SYNC_CANCEL (6.0): cancels job and returns once the
+ * kernel no longer runs it: a running job's worker is interrupted and
+ * waited for, up to timeout_ns (URING_WAIT_FOREVER: no limit).  Queued
+ * jobs are submitted first.  0: cancelled; 1: the kernel had nothing to
+ * cancel (the job had finished; or it is I/O no cancel can reach, such as
+ * a block-device read already issued, whose completion alone says it is
+ * done).  Either way its completion still has to be collected.  -ETIME:
+ * still running at the deadline; -EINTR: a signal; -ENOENT: job is not
+ * active (nothing done); -EAGAIN: SQPOLL has not read the job's SQE yet,
+ * try again; -EOPNOTSUPP before 6.0; -EINVAL: NULL t.
+ */
+URING_API int uring_cancel_sync(uring *t, uring_job job, uint64_t timeout_ns);
+/*
+ * The synchronous form of uring_cancel_match, same flags and refusals
+ * (-EOPNOTSUPP also before 6.0; -EBADF also from the kernel for a closed
+ * fd).  With ALL or ANY it returns at once the number of jobs cancelled:
+ * a running one among them is told to stop and may still be finishing,
+ * its completion says when it has.  Without them: 0, after waiting for
+ * the first match to stop as uring_cancel_sync does; -ENOENT none matched;
+ * -ETIME.  Queued jobs are submitted first (-EAGAIN: SQPOLL has not read
+ * them yet).
+ */
+URING_API int uring_cancel_match_sync(uring *t, unsigned flags, int fd, unsigned opcode,
+				      uint64_t timeout_ns);
+/*
+ * Teardown for a ring with jobs active: submits what is queued, cancels
+ * every job (synchronously from 6.0, by id before), and collects until no
+ * job is active, handing every completion collected (F_MORE ones and
+ * messages from other rings included) to each(c, arg) when each is not
+ * NULL, so the caller can release what a job's data owns; then
+ * uring_exit.  Jobs that finish before the cancel reaches them deliver
+ * their own result.  0: the ring is released.  -ETIME: jobs still active
+ * after timeout_ns (URING_WAIT_FOREVER: no limit): the ring is kept and
+ * stays usable.  After lost completions (-EBADR) it ends in uring_exit's
+ * cancel-and-release, without those jobs' completions.  -EINVAL: NULL t.
+ */
+URING_API int uring_exit_graceful(uring *t, uint64_t timeout_ns,
+				  void (*each)(const uring_completion *c, void *arg), void *arg);
+
+/* ---- direct descriptors: files that live only in the registered table ---- */
+/*
+ * A table of n empty slots (IORING_REGISTER_FILES2 with
+ * IORING_RSRC_REGISTER_SPARSE, 5.19) for the _direct ops below to fill.
+ * 0, or -EINVAL (n 0 or > 2^20), -EBUSY (a table exists), -EOPNOTSUPP
+ * (before 5.19), -EMFILE (n over RLIMIT_NOFILE), the kernel's -ENOMEM.
+ * uring_unregister_files removes it, closing the files in it.
+ */
+URING_API int uring_register_files_sparse(uring *t, unsigned n);
+/*
+ * Slots the kernel allocates (URING_FILE_INDEX_ALLOC) come from
+ * [off, off + len) (IORING_REGISTER_FILE_ALLOC_RANGE, 6.0); by default the
+ * whole table.  0, or -ENXIO (no table), -EINVAL (the range is not inside
+ * the table), -EOPNOTSUPP (before 6.0).
+ */
+URING_API int uring_register_file_alloc_range(uring *t, unsigned off, unsigned len);
+
+/* slot argument of the _direct ops: let the kernel pick a free slot (5.19) */
+#define URING_FILE_INDEX_ALLOC      (~0u)
+/*
+ * accept, socket and openat2 whose new file goes into a slot of the
+ * registered table instead of an fd: slot, an index (a file already there
+ * is replaced and closed) or URING_FILE_INDEX_ALLOC.  The completion's
+ * result is 0 for a chosen slot, the slot's index for an allocated one
+ * (-ENFILE when no slot is free), or -errno.  Jobs then use the slot as
+ * their fd with URING_FIXED_FILE.  No fd exists, so close-on-exec does not
+ * apply (SOCK_CLOEXEC / O_CLOEXEC are dropped: the kernel refuses them
+ * with a slot); uring_fixed_fd_install makes an fd of a slot.  Refused,
+ * nothing queued: -ENXIO (no table), -EINVAL (slot outside the table, and
+ * the plain op's refusals), -EOPNOTSUPP (direct accept and openat2 need
+ * 5.15, socket and URING_FILE_INDEX_ALLOC 5.19).
+ */
+URING_API uring_job uring_accept_direct(uring *t, int fd, uring_sockaddr *peer, unsigned slot,
+					void *data);
+/* Multishot accept (5.19) into allocated slots: one completion per
+ * connection whose result is its slot, F_MORE while armed, as
+ * uring_accept_multishot.  -ENFILE ends it when the table is full; a full
+ * CQ ends it too, on a connection accepted (result >= 0, no F_MORE):
+ * queue it again. */
+URING_API uring_job uring_accept_multishot_direct(uring *t, int fd, void *data);
+URING_API uring_job uring_socket_direct(uring *t, int domain, int type, int protocol,
+					unsigned slot, void *data);
+URING_API uring_job uring_openat2_direct(uring *t, int dirfd, const char *path, uint64_t flags,
+					 uint64_t mode, uint64_t resolve, unsigned slot, void *data);
+/* Closes the file in slot (IORING_OP_CLOSE with a slot, 5.15): 0, or
+ * -EBADF when the slot is empty.  Refused: -ENXIO (no table), -EINVAL
+ * (slot outside the table or URING_FILE_INDEX_ALLOC), -EOPNOTSUPP. */
+URING_API uring_job uring_close_direct(uring *t, unsigned slot, void *data);
+#define URING_FIXED_FD_NO_CLOEXEC   (1u << 0)   /* the new fd survives exec */
+/*
+ * A normal fd for the file in slot (IORING_OP_FIXED_FD_INSTALL, 6.8): the
+ * completion's result is the new fd, close-on-exec unless flags has
+ * URING_FIXED_FD_NO_CLOEXEC, or -EBADF (empty slot).  The slot keeps its
+ * file too.  Refused: -EINVAL (unknown flags), -ENXIO (no table), -EBADF
+ * (slot outside the table), -EOPNOTSUPP (before 6.8).
+ */
+URING_API uring_job uring_fixed_fd_install(uring *t, unsigned slot, unsigned flags, void *data);
+
 /* ---- messages between rings ---- */
 /*
  * IORING_OP_MSG_RING [5.18]: posts a completion on target with result and
@@ -450,6 +603,23 @@ URING_API int uring_unregister_files(uring *t);
  */
 URING_API uring_job uring_msg_ring(uring *t, const uring *target, int32_t result,
 				   uint64_t message, void *data);
+/*
+ * IORING_MSG_SEND_FD (6.0): installs the file in t's registered slot
+ * src_slot into target's table, at dst_slot or, with
+ * URING_FILE_INDEX_ALLOC, a slot target's kernel table picks; then target
+ * gets a message (job < 0, uring_message_value == message) whose result
+ * is that slot (0 for a chosen one).  t's slot keeps its file: to move it,
+ * uring_close_direct it after this job completes with 0 (or link the
+ * two).  This job completes with the same slot (or 0), or -EBADF
+ * (src_slot empty), -EINVAL
+ * (dst_slot outside target's table), -ENXIO (target has no table),
+ * -ENFILE (no free slot), -EOVERFLOW (target's CQ full).  Refused:
+ * -EINVAL (NULL or same target, message >= 2^63), -ENXIO (t has no
+ * table), -EBADF (src_slot outside t's table), -EOPNOTSUPP (before 6.0).
+ * Only target's fd is read: target may be another thread's.
+ */
+URING_API uring_job uring_msg_ring_fd(uring *t, const uring *target, unsigned src_slot,
+				      unsigned dst_slot, uint64_t message, void *data);
 static inline bool uring_job_is_message(uring_job job)
 {
 	return job < 0;

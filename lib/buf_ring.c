@@ -213,3 +213,20 @@ void uring__buf_rings_release(uring *t, int parent_ring)
 		br_free(br, parent_ring);
 	}
 }
+
+int uring__buf_ring_reserve(uring *t, uring_buf_ring *br)
+{
+	if (!br || br->ring_owner != t)
+		return -EINVAL;
+	return uring__hold_reserve(t, &br->jobs);
+}
+
+uring_job uring__buf_ring_commit(uring *t, uring_buf_ring *br, struct uring__sqe *sqe, void *data)
+{
+	sqe->flags = IOSQE_BUFFER_SELECT;
+	sqe->buf_group = br->group;
+	uring_job job = uring__sqe_commit(t, sqe, data);
+	if (job > 0)
+		uring__hold_push(&br->jobs, job, NULL);
+	return job;
+}

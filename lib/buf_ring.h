@@ -23,6 +23,13 @@ struct uring_buf_ring {
 	struct uring_buf_ring *next; /* on ring_owner->buf_rings */
 };
 
+/* The multishot ops that select from br (recv, read): 0 with room to
+ * record the job on br, or -EINVAL (no br, or another ring's), -ENOMEM. */
+int uring__buf_ring_reserve(uring *t, uring_buf_ring *br);
+/* Makes sqe select from br's group, commits it, and records the job on br
+ * so that br cannot be destroyed while the kernel may write into it. */
+uring_job uring__buf_ring_commit(uring *t, uring_buf_ring *br, struct uring__sqe *sqe, void *data);
+
 /* A completion of a job selecting from group handed buffer bid to the
  * caller (complete_one, for CQEs with IORING_CQE_F_BUFFER). */
 void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The registered (fixed) file table: IORING_REGISTER_FILES (5.1) and
- * FILES_UPDATE (5.5).  A job uses a slot through URING_FIXED_FILE
+ * The registered (fixed) file table: IORING_REGISTER_FILES (5.1),
+ * FILES_UPDATE (5.5), a sparse table (FILES2 with RSRC_REGISTER_SPARSE,
+ * 5.19) and the range the kernel allocates slots from (6.0).  A job uses a slot through URING_FIXED_FILE
  * (ops_link.c), which skips the kernel's per-op fget/fput.  The table size
  * is kept in t->files_registered so that a fixed-file job naming a slot
  * outside it is refused before it is queued.
@@ -26,6 +27,44 @@ int uring_register_files(uring *t, const int *fds, unsigned n)
 		return ret;
 	t->files_registered = n;
 	return 0;
+}
+
+/* A table of n empty slots for direct descriptors to fill (direct.h).
+ * FILES2 exists from 5.13 but the SPARSE flag only from 5.19, which the
+ * SOCKET opcode of the same release stands for. */
+int uring_register_files_sparse(uring *t, unsigned n)
+{
+	if (!t || n == 0 || n > FILES_MAX)
+		return -EINVAL;
+	if (t->files_registered)
+		return -EBUSY;
+	if (!uring_op_supported(t, URING_OP_SOCKET))
+		return -EOPNOTSUPP;
+	struct uring__rsrc_register reg = { .nr = n, .flags = IORING_RSRC_REGISTER_SPARSE };
+	int ret = uring__register(t, IORING_REGISTER_FILES2, &reg, sizeof(reg));
+	if (ret < 0)
+		return ret;
+	t->files_registered = n;
+	return 0;
+}
+
+/* Slots the kernel picks for URING_FILE_INDEX_ALLOC come from [off,
+ * off + len); the default is the whole table.  The range is inside the
+ * table, so the fixed-file check against the table size (ops_link.c)
+ * covers the slots it hands out. */
+int uring_register_file_alloc_range(uring *t, unsigned off, unsigned len)
+{
+	if (!t)
+		return -EINVAL;
+	if (!t->files_registered)
+		return -ENXIO;
+	if (off > t->files_registered || len > t->files_registered - off)
+		return -EINVAL;
+	if (!uring_op_supported(t, URING_OP_SEND_ZC))   /* 6.0, as the range */
+		return -EOPNOTSUPP;
+	struct uring__file_index_range r = { .off = off, .len = len };
+	int ret = uring__register(t, IORING_REGISTER_FILE_ALLOC_RANGE, &r, 0);
+	return ret < 0 ? ret : 0;
 }
 
 int uring_register_files_update(uring *t, unsigned offset, const int *fds, unsigned n)

@@ -97,20 +97,62 @@ uring_job uring_splice(uring *t, int fd_in, int fd_out, unsigned len, void *data
  * pair of halfwords (swahw32 on big-endian hosts), so it is swapped back
  * here where that applies.
  */
-uring_job uring_poll_add(uring *t, int fd, unsigned poll_mask, void *data)
+/* The kernel reads poll32_events with swahw32 on big-endian machines. */
+static uint32_t poll_events(unsigned poll_mask)
+{
+	uint32_t events = poll_mask;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	events = (events << 16) | (events >> 16);
+#endif
+	return events;
+}
+
+static uring_job poll_queue(uring *t, int fd, unsigned poll_mask, uint32_t poll_flags, void *data)
 {
 	if (!t)
 		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return uring__sq_full(t);
-	uint32_t events = poll_mask;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	events = (events << 16) | (events >> 16);
-#endif
 	sqe->opcode = IORING_OP_POLL_ADD;
 	sqe->fd = fd;
-	sqe->poll32_events = events;
+	sqe->poll32_events = poll_events(poll_mask);
+	sqe->len = poll_flags;
+	return uring__sqe_commit(t, sqe, data);
+}
+
+uring_job uring_poll_add(uring *t, int fd, unsigned poll_mask, void *data)
+{
+	return poll_queue(t, fd, poll_mask, 0, data);
+}
+
+/* IORING_POLL_ADD_MULTI (5.13): the poll stays armed after each event. */
+uring_job uring_poll_multishot(uring *t, int fd, unsigned poll_mask, void *data)
+{
+	return poll_queue(t, fd, poll_mask, IORING_POLL_ADD_MULTI, data);
+}
+
+/*
+ * IORING_OP_POLL_REMOVE with IORING_POLL_UPDATE_EVENTS (5.13): re-arms the
+ * poll poll_job with poll_mask.  The kernel replaces only the low 16 event
+ * bits, so the poll stays multishot or single-shot as it was queued.  The
+ * target is named by its full id; its user_data stays (the heap maps it),
+ * so what its completions carry is changed with uring_job_set_data.
+ */
+uring_job uring_poll_update(uring *t, uring_job poll_job, unsigned poll_mask, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	if (!uring__heap_lookup(&t->heap, poll_job))
+		return -ENOENT;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return uring__sq_full(t);
+	sqe->opcode = IORING_OP_POLL_REMOVE;
+	sqe->fd = -1;
+	sqe->addr = (uint64_t)poll_job;
+	sqe->len = IORING_POLL_UPDATE_EVENTS;
+	sqe->poll32_events = poll_events(poll_mask);
 	return uring__sqe_commit(t, sqe, data);
 }
 

@@ -32,6 +32,9 @@ int uring_job_set_flags(uring *t, uring_job job, unsigned flags)
 	 * completion that also breaks the job's link chain. */
 	if ((flags & IOSQE_FIXED_FILE) && (sqe->fd < 0 || (uint32_t)sqe->fd >= t->files_registered))
 		return -EBADF;
+	/* FIXED_FD_INSTALL's slot is its fd: the flag is the op's own. */
+	if (sqe->opcode == IORING_OP_FIXED_FD_INSTALL)
+		flags |= IOSQE_FIXED_FILE;
 	sqe->flags = (uint8_t)((sqe->flags & ~SETTABLE_FLAGS) | flags);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "buf_ring.h"
+#include "direct.h"
 #include "ring.h"
 
 /* The kernel's io_sr_msg.len is an int: a longer length would arrive
@@ -39,20 +40,50 @@ static int addr_check(const struct sockaddr *addr, socklen_t len)
  * added: every fd the library creates is close-on-exec (OCaml's default).
  * Type flags other than SOCK_NONBLOCK are refused here, as by the kernel.
  */
-uring_job uring_socket(uring *t, int domain, int type, int protocol, void *data)
+static struct uring__sqe *socket_sqe(uring *t, int domain, int type, int protocol)
 {
-	if (!t)
-		return -EINVAL;
-	int flags = type & ~0xf;   /* SOCK_TYPE_MASK */
-	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
-		return -EINVAL;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return uring__sq_full(t);
+		return NULL;
 	sqe->opcode = IORING_OP_SOCKET;
 	sqe->fd = domain;
-	sqe->off = (uint64_t)(uint32_t)(type | SOCK_CLOEXEC);
+	sqe->off = (uint64_t)(uint32_t)type;
 	sqe->len = (uint32_t)protocol;
+	return sqe;
+}
+
+static int socket_type_check(int type)
+{
+	int flags = type & ~0xf;   /* SOCK_TYPE_MASK */
+	return (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) ? -EINVAL : 0;
+}
+
+uring_job uring_socket(uring *t, int domain, int type, int protocol, void *data)
+{
+	if (!t || socket_type_check(type) < 0)
+		return -EINVAL;
+	struct uring__sqe *sqe = socket_sqe(t, domain, type | SOCK_CLOEXEC, protocol);
+	if (!sqe)
+		return uring__sq_full(t);
+	return uring__sqe_commit(t, sqe, data);
+}
+
+/* Into a slot (5.19): without SOCK_CLOEXEC, which io_socket_prep refuses
+ * with a slot; the installed fd gets it (uring_fixed_fd_install). */
+uring_job uring_socket_direct(uring *t, int domain, int type, int protocol, unsigned slot,
+			      void *data)
+{
+	if (!t || socket_type_check(type) < 0)
+		return -EINVAL;
+	int ret = uring__direct_slot_check(t, slot);
+	if (ret == 0 && !uring_op_supported(t, URING_OP_SOCKET))
+		ret = -EOPNOTSUPP;
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = socket_sqe(t, domain, type & ~SOCK_CLOEXEC, protocol);
+	if (!sqe)
+		return uring__sq_full(t);
+	sqe->file_index = uring__direct_file_index(slot);
 	return uring__sqe_commit(t, sqe, data);
 }
 
@@ -108,36 +139,44 @@ uring_job uring_listen(uring *t, int fd, int backlog, void *data)
 	return uring__sqe_commit(t, sqe, data);
 }
 
-static struct uring__sqe *accept_sqe(uring *t, int fd)
+/*
+ * One accept job, plain or direct.  file_index 0 makes an fd, always
+ * SOCK_CLOEXEC; otherwise the connection goes into a slot
+ * (uring__direct_file_index), and the kernel refuses SOCK_CLOEXEC there,
+ * as a slot is no fd (uring_fixed_fd_install makes one, close-on-exec).
+ * peer->len is set to the whole storage before queueing; the kernel writes
+ * the address and its length into *peer when the connection is accepted,
+ * which is why peer must live until the completion.
+ */
+static uring_job accept_queue(uring *t, int fd, uring_sockaddr *peer, uint32_t file_index,
+			      uint16_t ioprio, void *data)
 {
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
-		return NULL;
+		return uring__sq_full(t);
+	/* Before 5.19 the kernel ignores the multishot bit and runs a
+	 * single-shot accept: refused instead. */
+	if ((ioprio & IORING_ACCEPT_MULTISHOT) && !uring__has(t, URING_FEATURE_ACCEPT_MULTISHOT))
+		return -EOPNOTSUPP;
 	sqe->opcode = IORING_OP_ACCEPT;
 	sqe->fd = fd;
-	sqe->accept_flags = SOCK_CLOEXEC;
-	return sqe;
-}
-
-/*
- * IORING_OP_ACCEPT (5.5), as OCaml's Uring.accept: SOCK_CLOEXEC always, and
- * peer->len set to the whole storage before queueing; the kernel writes the
- * address and its length into *peer when the connection is accepted, which
- * is why peer must live until the completion.
- */
-uring_job uring_accept(uring *t, int fd, uring_sockaddr *peer, void *data)
-{
-	if (!t)
-		return -EINVAL;
-	struct uring__sqe *sqe = accept_sqe(t, fd);
-	if (!sqe)
-		return uring__sq_full(t);
+	sqe->ioprio = ioprio;
+	sqe->accept_flags = file_index ? 0 : SOCK_CLOEXEC;
+	sqe->file_index = file_index;
 	if (peer) {
 		peer->len = sizeof(peer->addr);
 		sqe->addr = uring__ptr(&peer->addr);
 		sqe->off = uring__ptr(&peer->len);   /* addr2: where the length goes */
 	}
 	return uring__sqe_commit(t, sqe, data);
+}
+
+/* IORING_OP_ACCEPT (5.5), as OCaml's Uring.accept. */
+uring_job uring_accept(uring *t, int fd, uring_sockaddr *peer, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	return accept_queue(t, fd, peer, 0, 0, data);
 }
 
 /*
@@ -149,13 +188,28 @@ uring_job uring_accept_multishot(uring *t, int fd, void *data)
 {
 	if (!t)
 		return -EINVAL;
-	struct uring__sqe *sqe = accept_sqe(t, fd);
-	if (!sqe)
-		return uring__sq_full(t);
-	sqe->ioprio = IORING_ACCEPT_MULTISHOT;
-	if (!uring__has(t, URING_FEATURE_ACCEPT_MULTISHOT))
-		return -EOPNOTSUPP;   /* else a single-shot accept on kernels before 5.19 */
-	return uring__sqe_commit(t, sqe, data);
+	return accept_queue(t, fd, NULL, 0, IORING_ACCEPT_MULTISHOT, data);
+}
+
+/* Into a slot of the registered table (5.15; URING_FILE_INDEX_ALLOC 5.19):
+ * the result is 0 for a chosen slot, the slot for an allocated one. */
+uring_job uring_accept_direct(uring *t, int fd, uring_sockaddr *peer, unsigned slot, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = uring__direct_slot_check(t, slot);
+	return ret < 0 ? ret : accept_queue(t, fd, peer, uring__direct_file_index(slot), 0, data);
+}
+
+/* Multishot into allocated slots only: io_accept_prep refuses a fixed
+ * slot with MULTISHOT (every connection would replace the last). */
+uring_job uring_accept_multishot_direct(uring *t, int fd, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = uring__direct_slot_check(t, URING_FILE_INDEX_ALLOC);
+	return ret < 0 ? ret
+		       : accept_queue(t, fd, NULL, IORING_FILE_INDEX_ALLOC, IORING_ACCEPT_MULTISHOT, data);
 }
 
 /* IORING_OP_SHUTDOWN (5.11); `how` is checked here so nothing is queued. */
@@ -220,9 +274,9 @@ uring_job uring_send_zc(uring *t, int fd, const void *buf, size_t len, int flags
  */
 uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags, void *data)
 {
-	if (!t || !br || br->ring_owner != t || (flags & MSG_WAITALL))
+	if (!t || (flags & MSG_WAITALL))
 		return -EINVAL;
-	int ret = uring__hold_reserve(t, &br->jobs);
+	int ret = uring__buf_ring_reserve(t, br);
 	if (ret < 0)
 		return ret;
 	struct uring__sqe *sqe = uring__sqe_next(t);
@@ -231,13 +285,8 @@ uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags, 
 	sqe->opcode = IORING_OP_RECV;
 	sqe->fd = fd;
 	sqe->ioprio = IORING_RECV_MULTISHOT;
-	sqe->flags = IOSQE_BUFFER_SELECT;
-	sqe->buf_group = br->group;
 	sqe->msg_flags = (uint32_t)flags;
 	if (!uring__has(t, URING_FEATURE_RECV_MULTISHOT))
 		return -EOPNOTSUPP;   /* 5.19's buffer rings, without 6.0's multishot */
-	uring_job job = uring__sqe_commit(t, sqe, data);
-	if (job > 0)
-		uring__hold_push(&br->jobs, job, NULL);
-	return job;
+	return uring__buf_ring_commit(t, br, sqe, data);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "direct.h"
 #include "hold.h"
 #include "ring.h"
 
@@ -84,8 +85,8 @@ static int path_sqe(uring *t, uint8_t opcode, int dirfd, const char *a, const ch
  * without O_CREAT/O_TMPFILE, or unknown RESOLVE_* bits complete with
  * -EINVAL, escaping the directory under RESOLVE_BENEATH with -EXDEV.
  */
-uring_job uring_openat2(uring *t, int dirfd, const char *path, uint64_t flags,
-			uint64_t mode, uint64_t resolve, void *data)
+static uring_job openat2_queue(uring *t, int dirfd, const char *path, uint64_t flags,
+			       uint64_t mode, uint64_t resolve, uint32_t file_index, void *data)
 {
 	struct path_copies c;
 	struct uring__sqe *sqe;
@@ -96,7 +97,28 @@ uring_job uring_openat2(uring *t, int dirfd, const char *path, uint64_t flags,
 	*how = (struct uring__open_how){ .flags = flags, .mode = mode, .resolve = resolve };
 	sqe->len = sizeof(*how);
 	sqe->off = uring__ptr(how);
+	sqe->file_index = file_index;
 	return uring__sqe_commit(t, sqe, data);
+}
+
+uring_job uring_openat2(uring *t, int dirfd, const char *path, uint64_t flags,
+			uint64_t mode, uint64_t resolve, void *data)
+{
+	return openat2_queue(t, dirfd, path, flags, mode, resolve, 0, data);
+}
+
+/* Into a slot (5.15): O_CLOEXEC is dropped, as io_openat_prep refuses it
+ * with a slot; the installed fd gets it (uring_fixed_fd_install). */
+uring_job uring_openat2_direct(uring *t, int dirfd, const char *path, uint64_t flags,
+			       uint64_t mode, uint64_t resolve, unsigned slot, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = uring__direct_slot_check(t, slot);
+	if (ret < 0)
+		return ret;
+	return openat2_queue(t, dirfd, path, flags & ~(uint64_t)O_CLOEXEC, mode, resolve,
+			     uring__direct_file_index(slot), data);
 }
 
 /*

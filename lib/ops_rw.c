@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: ISC */
-/* Plain reads and writes: IORING_OP_READ / IORING_OP_WRITE (5.6+). */
+/* Plain reads and writes: IORING_OP_READ / IORING_OP_WRITE (5.6+), and the
+ * multishot read (IORING_OP_READ_MULTISHOT, 6.7). */
+#include "buf_ring.h"
 #include "ring.h"
 
 /* file_offset -1 is the kernel's "use and advance the file position"
@@ -33,4 +35,27 @@ uring_job uring_write(uring *t, int fd, const void *buf, unsigned len, int64_t f
 {
 	int ret = rw_check(t, buf, len, file_offset);
 	return ret < 0 ? ret : rw_queue(t, IORING_OP_WRITE, fd, buf, len, file_offset, data);
+}
+
+/*
+ * One job reading a pollable fd (a pipe, an eventfd, a tty, a socket) each
+ * time data arrives, into a buffer of br: as uring_recv_multishot.
+ * io_read_mshot_prep wants buffer selection and no address or length (each
+ * buffer's own length is used); the fd has no position, so offset 0.
+ */
+uring_job uring_read_multishot(uring *t, int fd, uring_buf_ring *br, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = uring__buf_ring_reserve(t, br);
+	if (ret < 0)
+		return ret;
+	if (!uring_op_supported(t, URING_OP_READ_MULTISHOT))
+		return -EOPNOTSUPP;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return uring__sq_full(t);
+	sqe->opcode = IORING_OP_READ_MULTISHOT;
+	sqe->fd = fd;
+	return uring__buf_ring_commit(t, br, sqe, data);
 }

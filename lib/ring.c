@@ -271,22 +271,16 @@ uring *uring_create(unsigned queue_depth, const uring_options *opts)
 /*
  * After -EBADR some jobs lost their completion and would stay active for
  * ever, so exit could never succeed.  Instead, exit cancels every request
- * synchronously (IORING_REGISTER_SYNC_CANCEL, 6.0: it returns only when
- * the kernel is done with each one, so no buffer is written afterwards)
- * and then releases every job.  The kernel reports -EBADR only since 5.19,
- * and 5.19 lacks the sync cancel: there exit stays -EBUSY.
+ * synchronously (IORING_REGISTER_SYNC_CANCEL, 6.0: ops_cancel.c waits for
+ * each running one to stop, so no buffer is written afterwards) and then
+ * releases every job.  The kernel reports -EBADR only since 5.19, and 5.19
+ * lacks the sync cancel: there exit stays -EBUSY.
  */
 static int cancel_everything(uring *t)
 {
-	struct uring__sync_cancel_reg reg = {
-		.fd = -1,
-		.flags = IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL,
-		.timeout = { .tv_sec = 10 },
-	};
-	int ret = uring__register(t, IORING_REGISTER_SYNC_CANCEL, &reg, 1);
-	if (ret == -EINVAL)
-		return -EBUSY;   /* no sync cancel (5.19): nothing else is safe */
-	return ret == -ENOENT ? 0 : ret;
+	if (!uring_op_supported(t, URING_OP_SEND_ZC))   /* the sync cancel's release, 6.0 */
+		return -EBUSY;   /* nothing else is safe */
+	return uring__cancel_all_sync(t, 10 * 1000000000ull);
 }
 
 /*

@@ -111,6 +111,13 @@ static inline int uring__sqpoll(const uring *t)
 	return (t->setup_flags & IORING_SETUP_SQPOLL) != 0;
 }
 
+/* ---- ops_cancel.c ---- */
+/* IORING_REGISTER_SYNC_CANCEL (6.0); timeout_ns URING_WAIT_FOREVER: none. */
+int uring__sync_cancel(uring *t, uint64_t user_data, unsigned flags, int fd, unsigned opcode,
+		       uint64_t timeout_ns);
+/* Cancels every request and waits for each running one to stop (6.0). */
+int uring__cancel_all_sync(uring *t, uint64_t timeout_ns);
+
 /* ---- submission (inline: the per-op path) ---- */
 static inline uint32_t uring__sq_head(const uring *t)
 {

@@ -140,7 +140,11 @@ _Static_assert(IORING_OP_PIPE == 62, "opcode numbering");
 #define IORING_ASYNC_CANCEL_FD       (1u << 1)
 #define IORING_ASYNC_CANCEL_ANY      (1u << 2)
 #define IORING_ASYNC_CANCEL_FD_FIXED (1u << 3)
+#define IORING_ASYNC_CANCEL_USERDATA (1u << 4)
+#define IORING_ASYNC_CANCEL_OP       (1u << 5)
 #define IORING_POLL_ADD_MULTI        (1u << 0)
+#define IORING_POLL_UPDATE_EVENTS    (1u << 1)
+#define IORING_POLL_UPDATE_USER_DATA (1u << 2)
 #define IORING_RECVSEND_POLL_FIRST   (1u << 0)
 #define IORING_RECV_MULTISHOT        (1u << 1)
 #define IORING_RECVSEND_FIXED_BUF    (1u << 2)
@@ -150,6 +154,9 @@ _Static_assert(IORING_OP_PIPE == 62, "opcode numbering");
 #define IORING_MSG_RING_CQE_SKIP     (1u << 0)
 #define IORING_MSG_RING_FLAGS_PASS   (1u << 1)
 #define IORING_FILE_INDEX_ALLOC      (~0u)
+#define IORING_FIXED_FD_NO_CLOEXEC   (1u << 0)   /* FIXED_FD_INSTALL, in the op-flags word */
+#define IORING_MSG_SEND_FD           1u          /* msg_ring sub-command in sqe->addr */
+#define IORING_RSRC_REGISTER_SPARSE  (1u << 0)   /* io_uring_rsrc_register.flags */
 
 /* ---- completion queue entry ---- */
 struct uring__cqe {
@@ -335,6 +342,14 @@ struct uring__rsrc_register {
 	uint64_t tags;
 };
 _Static_assert(sizeof(struct uring__rsrc_register) == 32, "io_uring_rsrc_register");
+
+/* IORING_REGISTER_FILE_ALLOC_RANGE (6.0) */
+struct uring__file_index_range {
+	uint32_t off;
+	uint32_t len;
+	uint64_t resv;
+};
+_Static_assert(sizeof(struct uring__file_index_range) == 16, "io_uring_file_index_range");
 
 /* provided-buffer rings (IORING_REGISTER_PBUF_RING) */
 struct uring__buf {

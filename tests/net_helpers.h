@@ -51,6 +51,24 @@ static inline void tcp_pair(int *client, int *server)
 	close(l);
 }
 
+/* A client socket connected to 127.0.0.1:port with plain syscalls. */
+static inline int connect_to(uint16_t port)
+{
+	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(c >= 0);
+	struct sockaddr_in a = loopback(port);
+	assert_int_equal(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	return c;
+}
+
+/* The queued job j made a fixed-file job: its fd is a registered slot. */
+static inline uring_job fixed(uring *t, uring_job j)
+{
+	assert_true(j > 0);
+	assert_int_equal(uring_job_set_flags(t, j, URING_FIXED_FILE), 0);
+	return j;
+}
+
 /* FD_CLOEXEC, and O_CLOEXEC in the kernel's own view (fdinfo "flags:"). */
 static inline void assert_cloexec(int fd)
 {

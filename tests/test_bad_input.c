@@ -125,6 +125,56 @@ CASE(unregister_files_without_table, RETURNS, -ENXIO, return uring_unregister_fi
 CASE(msg_ring_null_target, RETURNS, -EINVAL, return uring_msg_ring(c->t, NULL, 0, 1, NULL);)
 CASE(buf_ring_recycle_null, RETURNS, -EINVAL, return uring_buf_ring_recycle(NULL, 0);)
 CASE(buf_ring_destroy_null, RETURNS, -EINVAL, return uring_buf_ring_destroy(c->t, NULL);)
+/* --- cancellation by match, synchronous cancel, graceful exit --- */
+CASE(cancel_match_null_ring, RETURNS, -EINVAL, return uring_cancel_match(NULL, URING_CANCEL_ANY, -1, 0, NULL);)
+CASE(cancel_match_unknown_flag, RETURNS, -EINVAL, return uring_cancel_match(c->t, URING_CANCEL_FD | (1u << 4), c->sock, 0, NULL);)
+CASE(cancel_match_nothing_to_match, RETURNS, -EINVAL, return uring_cancel_match(c->t, URING_CANCEL_ALL, c->sock, 0, NULL);)
+CASE(cancel_match_any_with_fd, RETURNS, -EINVAL, return uring_cancel_match(c->t, URING_CANCEL_ANY | URING_CANCEL_FD, c->sock, 0, NULL);)
+CASE(cancel_match_fixed_without_fd, RETURNS, -EINVAL, return uring_cancel_match(c->t, URING_CANCEL_FD_FIXED | URING_CANCEL_ANY, 0, 0, NULL);)
+CASE(cancel_match_opcode_over_255, RETURNS, -EINVAL, return uring_cancel_match(c->t, URING_CANCEL_OP, -1, 256, NULL);)
+CASE(cancel_match_negative_fd, RETURNS, -EBADF, return uring_cancel_match(c->t, URING_CANCEL_FD, -1, 0, NULL);)
+CASE(cancel_match_slot_without_table, RETURNS, -EBADF, return uring_cancel_match(c->t, URING_CANCEL_FD | URING_CANCEL_FD_FIXED, 0, 0, NULL);)
+CASE(cancel_sync_null_ring, RETURNS, -EINVAL, return uring_cancel_sync(NULL, 1, 0);)
+CASE(cancel_sync_invented_id, RETURNS, -ENOENT, return uring_cancel_sync(c->t, 12345, 0);)
+CASE(cancel_match_sync_negative_fd, RETURNS, -EBADF, return uring_cancel_match_sync(c->t, URING_CANCEL_FD, -3, 0, 0);)
+CASE(exit_graceful_null_ring, RETURNS, -EINVAL, return uring_exit_graceful(NULL, 0, NULL, NULL);)
+/* --- direct descriptors (slots outside a table: one made, then removed) --- */
+#define WITH_TABLE(call) int e[2] = { -1, -1 }; assert_int_equal(uring_register_files(c->t, e, 2), 0); \
+	int64_t r = (call); assert_int_equal(uring_unregister_files(c->t), 0); return r;
+CASE(files_sparse_zero, RETURNS, -EINVAL, return uring_register_files_sparse(c->t, 0);)
+CASE(files_sparse_over_max, RETURNS, -EINVAL, return uring_register_files_sparse(c->t, (1u << 20) + 1);)
+CASE(files_sparse_null_ring, RETURNS, -EINVAL, return uring_register_files_sparse(NULL, 4);)
+CASE(files_sparse_over_a_table, RETURNS, -EBUSY, WITH_TABLE(uring_register_files_sparse(c->t, 4)))
+CASE(alloc_range_without_table, RETURNS, -ENXIO, return uring_register_file_alloc_range(c->t, 0, 1);)
+CASE(alloc_range_outside_table, RETURNS, -EINVAL, WITH_TABLE(uring_register_file_alloc_range(c->t, 1, 2)))
+CASE(accept_direct_without_table, RETURNS, -ENXIO, return uring_accept_direct(c->t, c->sock, NULL, 0, NULL);)
+CASE(accept_direct_slot_outside, RETURNS, -EINVAL, WITH_TABLE(uring_accept_direct(c->t, c->sock, NULL, 2, NULL)))
+CASE(accept_ms_direct_without_table, RETURNS, -ENXIO, return uring_accept_multishot_direct(c->t, c->sock, NULL);)
+CASE(accept_ms_direct_null_ring, RETURNS, -EINVAL, return uring_accept_multishot_direct(NULL, c->sock, NULL);)
+CASE(socket_direct_without_table, RETURNS, -ENXIO, return uring_socket_direct(c->t, AF_INET, SOCK_STREAM, 0, 0, NULL);)
+CASE(socket_direct_unknown_type_flag, RETURNS, -EINVAL, return uring_socket_direct(c->t, AF_INET, SOCK_STREAM | (1 << 30), 0, 0, NULL);)
+CASE(socket_direct_slot_outside, RETURNS, -EINVAL, WITH_TABLE(uring_socket_direct(c->t, AF_INET, SOCK_STREAM, 0, 7, NULL)))
+CASE(openat2_direct_without_table, RETURNS, -ENXIO, return uring_openat2_direct(c->t, AT_FDCWD, ".", O_RDONLY, 0, 0, 0, NULL);)
+CASE(openat2_direct_slot_outside, RETURNS, -EINVAL, WITH_TABLE(uring_openat2_direct(c->t, AT_FDCWD, ".", O_RDONLY, 0, 0, 2, NULL)))
+CASE(openat2_direct_null_path, RETURNS, -EFAULT, WITH_TABLE(uring_openat2_direct(c->t, AT_FDCWD, NULL, O_RDONLY, 0, 0, 0, NULL)))
+CASE(close_direct_without_table, RETURNS, -ENXIO, return uring_close_direct(c->t, 0, NULL);)
+CASE(close_direct_alloc, RETURNS, -EINVAL, return uring_close_direct(c->t, URING_FILE_INDEX_ALLOC, NULL);)
+CASE(close_direct_slot_outside, RETURNS, -EINVAL, WITH_TABLE(uring_close_direct(c->t, 2, NULL)))
+CASE(fixed_fd_install_without_table, RETURNS, -ENXIO, return uring_fixed_fd_install(c->t, 0, 0, NULL);)
+CASE(fixed_fd_install_unknown_flags, RETURNS, -EINVAL, return uring_fixed_fd_install(c->t, 0, 2, NULL);)
+CASE(fixed_fd_install_slot_outside, RETURNS, -EBADF, WITH_TABLE(uring_fixed_fd_install(c->t, 2, 0, NULL)))
+CASE(msg_ring_fd_null_target, RETURNS, -EINVAL, return uring_msg_ring_fd(c->t, NULL, 0, 0, 1, NULL);)
+CASE(msg_ring_fd_to_itself, RETURNS, -EINVAL, return uring_msg_ring_fd(c->t, c->t, 0, 0, 1, NULL);)
+CASE(msg_ring_fd_without_table, RETURNS, -ENXIO, uring *o = uring_create(2, NULL); assert_non_null(o); int64_t r = uring_msg_ring_fd(c->t, o, 0, 0, 1, NULL); uring_exit(o); return r;)
+CASE(msg_ring_fd_slot_outside, RETURNS, -EBADF, uring *o = uring_create(2, NULL); assert_non_null(o); int e[2]; e[0] = e[1] = -1; assert_int_equal(uring_register_files(c->t, e, 2), 0); int64_t r = uring_msg_ring_fd(c->t, o, 2, 0, 1, NULL); uring_unregister_files(c->t); uring_exit(o); return r;)
+CASE(msg_ring_fd_message_bit_63, RETURNS, -EINVAL, uring *o = uring_create(2, NULL); assert_non_null(o); int64_t r = uring_msg_ring_fd(c->t, o, 0, 0, UINT64_C(1) << 63, NULL); uring_exit(o); return r;)
+CASE(poll_multishot_null_ring, RETURNS, -EINVAL, return uring_poll_multishot(NULL, c->sock, 1, NULL);)
+CASE(poll_update_invented_job, RETURNS, -ENOENT, return uring_poll_update(c->t, 12345, 1, NULL);)
+CASE(job_set_data_invented, RETURNS, -ENOENT, return uring_job_set_data(c->t, 12345, NULL);)
+CASE(job_set_data_null_ring, RETURNS, -EINVAL, return uring_job_set_data(NULL, 1, NULL);)
+CASE(read_multishot_null_br, RETURNS, -EINVAL, return uring_read_multishot(c->t, c->pipe_r, NULL, NULL);)
+CASE(read_multishot_null_ring, RETURNS, -EINVAL, return uring_read_multishot(NULL, c->pipe_r, NULL, NULL);)
+CASE(cancel_match_slot_outside, RETURNS, -EBADF, WITH_TABLE(uring_cancel_match(c->t, URING_CANCEL_FD | URING_CANCEL_FD_FIXED, 2, 0, NULL)))
 
 static const struct bad_case cases[] = {
 	ROW(noop_null_ring, RETURNS, -EINVAL),
@@ -202,6 +252,52 @@ static const struct bad_case cases[] = {
 	ROW(msg_ring_null_target, RETURNS, -EINVAL),
 	ROW(buf_ring_recycle_null, RETURNS, -EINVAL),
 	ROW(buf_ring_destroy_null, RETURNS, -EINVAL),
+	ROW(cancel_match_null_ring, RETURNS, -EINVAL),
+	ROW(cancel_match_unknown_flag, RETURNS, -EINVAL),
+	ROW(cancel_match_nothing_to_match, RETURNS, -EINVAL),
+	ROW(cancel_match_any_with_fd, RETURNS, -EINVAL),
+	ROW(cancel_match_fixed_without_fd, RETURNS, -EINVAL),
+	ROW(cancel_match_opcode_over_255, RETURNS, -EINVAL),
+	ROW(cancel_match_negative_fd, RETURNS, -EBADF),
+	ROW(cancel_match_slot_without_table, RETURNS, -EBADF),
+	ROW(cancel_sync_null_ring, RETURNS, -EINVAL),
+	ROW(cancel_sync_invented_id, RETURNS, -ENOENT),
+	ROW(cancel_match_sync_negative_fd, RETURNS, -EBADF),
+	ROW(exit_graceful_null_ring, RETURNS, -EINVAL),
+	ROW(files_sparse_zero, RETURNS, -EINVAL),
+	ROW(files_sparse_over_max, RETURNS, -EINVAL),
+	ROW(files_sparse_null_ring, RETURNS, -EINVAL),
+	ROW(files_sparse_over_a_table, RETURNS, -EBUSY),
+	ROW(alloc_range_without_table, RETURNS, -ENXIO),
+	ROW(alloc_range_outside_table, RETURNS, -EINVAL),
+	ROW(accept_direct_without_table, RETURNS, -ENXIO),
+	ROW(accept_direct_slot_outside, RETURNS, -EINVAL),
+	ROW(accept_ms_direct_without_table, RETURNS, -ENXIO),
+	ROW(accept_ms_direct_null_ring, RETURNS, -EINVAL),
+	ROW(socket_direct_without_table, RETURNS, -ENXIO),
+	ROW(socket_direct_unknown_type_flag, RETURNS, -EINVAL),
+	ROW(socket_direct_slot_outside, RETURNS, -EINVAL),
+	ROW(openat2_direct_without_table, RETURNS, -ENXIO),
+	ROW(openat2_direct_slot_outside, RETURNS, -EINVAL),
+	ROW(openat2_direct_null_path, RETURNS, -EFAULT),
+	ROW(close_direct_without_table, RETURNS, -ENXIO),
+	ROW(close_direct_alloc, RETURNS, -EINVAL),
+	ROW(close_direct_slot_outside, RETURNS, -EINVAL),
+	ROW(fixed_fd_install_without_table, RETURNS, -ENXIO),
+	ROW(fixed_fd_install_unknown_flags, RETURNS, -EINVAL),
+	ROW(fixed_fd_install_slot_outside, RETURNS, -EBADF),
+	ROW(cancel_match_slot_outside, RETURNS, -EBADF),
+	ROW(poll_multishot_null_ring, RETURNS, -EINVAL),
+	ROW(poll_update_invented_job, RETURNS, -ENOENT),
+	ROW(job_set_data_invented, RETURNS, -ENOENT),
+	ROW(job_set_data_null_ring, RETURNS, -EINVAL),
+	ROW(read_multishot_null_br, RETURNS, -EINVAL),
+	ROW(read_multishot_null_ring, RETURNS, -EINVAL),
+	ROW(msg_ring_fd_null_target, RETURNS, -EINVAL),
+	ROW(msg_ring_fd_to_itself, RETURNS, -EINVAL),
+	ROW(msg_ring_fd_without_table, RETURNS, -ENXIO),
+	ROW(msg_ring_fd_slot_outside, RETURNS, -EBADF),
+	ROW(msg_ring_fd_message_bit_63, RETURNS, -EINVAL),
 };
 
 static void ring_still_runs(uring *t)

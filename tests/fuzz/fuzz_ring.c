@@ -90,7 +90,7 @@ static uint16_t u16(struct input *in)
 enum kind {
 	K_NOOP, K_TIMEOUT, K_CANCEL, K_RW, K_OPEN, K_CLOSE, K_PATH, K_SOCKET,
 	K_ACCEPT, K_NET, K_RECV_MSG, K_ACCEPT_MS, K_RECV_MS, K_SEND_ZC,
-	K_LINK_TIMEOUT, K_MSG_RING, K_OTHER,
+	K_LINK_TIMEOUT, K_MSG_RING, K_CANCEL_MATCH, K_DIRECT, K_INSTALL, K_POLL_MS, K_OTHER,
 };
 
 #define MAX_JOBS  512          /* the model's capacity: room for the drain's cancels */
@@ -147,7 +147,7 @@ struct ring_model {
 	struct statx *sx;          /* 4 outputs for statx */
 	uring_sockaddr *peers;     /* 4 outputs for accept */
 	int eventfd;
-	unsigned msgs_sent_ok;     /* msg_ring jobs to this ring that completed with 0 */
+	unsigned msgs_sent_ok;     /* msg_ring jobs to this ring that completed with >= 0 */
 	unsigned msgs_queued;      /* msg_ring jobs to this ring ever queued */
 	unsigned msgs_live;        /* msg_ring jobs to this ring still live */
 	unsigned msgs_got;
@@ -270,6 +270,11 @@ static void job_done(struct world *w, struct ring_model *m, struct job *j, int32
 		if (res >= 0)
 			own_fd(w, res, j->fd_kind);
 		break;
+	case K_INSTALL:
+		/* a slot's file as an fd: a file or a socket, so never "sure" */
+		if (res >= 0)
+			own_fd(w, res, FD_SOCK);
+		break;
 	case K_CLOSE:
 		/* 0: closed.  Anything else (cancelled, a broken link, a
 		 * fixed-file close refused) left the fd open: still ours. */
@@ -291,7 +296,7 @@ static void job_done(struct world *w, struct ring_model *m, struct job *j, int32
 	case K_MSG_RING: {
 		struct ring_model *to = &w->r[j->fd];
 		to->msgs_live--;
-		if (res == 0)
+		if (res >= 0)   /* 0, or the slot a passed file went to */
 			to->msgs_sent_ok++;
 		break;
 	}
@@ -333,11 +338,21 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 		CHECK(c->result == 0 || c->result == -ENOENT || c->result == -EALREADY ||
 		      c->result == -ECANCELED, "cancel result %d", c->result);
 		break;
+	case K_DIRECT:
+		/* a slot (>= 0), never an fd: nothing to own */
+		CHECK(c->result < 0 || (unsigned)c->result < 64, "direct result %d", c->result);
+		break;
+	case K_CANCEL_MATCH:
+		/* a count with ALL / ANY; -EBADF: an fd that is not open */
+		CHECK(c->result >= 0 || c->result == -ENOENT || c->result == -EALREADY ||
+		      c->result == -ECANCELED || c->result == -EBADF, "cancel_match result %d", c->result);
+		break;
 	default:
 		break;
 	}
 	if (c->flags & URING_CQE_F_MORE) {
-		CHECK(j->kind == K_ACCEPT_MS || j->kind == K_RECV_MS || j->kind == K_SEND_ZC,
+		CHECK(j->kind == K_ACCEPT_MS || j->kind == K_RECV_MS || j->kind == K_SEND_ZC ||
+		      j->kind == K_POLL_MS,
 		      "F_MORE on a single-shot job (kind %d)", j->kind);
 		j->got_more = true;
 		if (j->kind == K_ACCEPT_MS && c->result >= 0)
@@ -801,6 +816,259 @@ static void op_cancel(struct world *w, struct ring_model *m, struct input *in)
 	bool live;
 	uring_job target = pick_id(m, u8(in), &live);
 	QUEUE(m, uring_cancel(m->t, target, data_), live ? 0 : -ENOENT, K_CANCEL, true, "cancel");
+}
+
+/* What uring_cancel_match refuses before queueing (its documented order). */
+static int cancel_match_expect(const struct ring_model *m, unsigned flags, int fd, unsigned opcode)
+{
+	if (flags & ~(URING_CANCEL_ALL | URING_CANCEL_FD | URING_CANCEL_ANY | URING_CANCEL_FD_FIXED |
+		      URING_CANCEL_OP))
+		return -EINVAL;
+	if (!(flags & (URING_CANCEL_FD | URING_CANCEL_OP | URING_CANCEL_ANY)))
+		return -EINVAL;
+	if ((flags & URING_CANCEL_ANY) && (flags & (URING_CANCEL_FD | URING_CANCEL_OP)))
+		return -EINVAL;
+	if ((flags & URING_CANCEL_FD_FIXED) && !(flags & URING_CANCEL_FD))
+		return -EINVAL;
+	if ((flags & URING_CANCEL_OP) && opcode > 255)
+		return -EINVAL;
+	if ((flags & URING_CANCEL_FD) && fd < 0)
+		return -EBADF;
+	if ((flags & URING_CANCEL_FD_FIXED) && (unsigned)fd >= m->files_registered)
+		return -EBADF;
+	return 0;
+}
+
+static void graceful_note(const uring_completion *c, void *arg);
+
+/*
+ * Cancellation by match, asynchronous and synchronous, and the graceful
+ * exit.  The synchronous calls are made with nothing queued (the harness
+ * submits first), so the model knows what they published.
+ */
+static void op_cancel_match(struct world *w, struct ring_model *m, struct input *in)
+{
+	static const unsigned kinds[] = {
+		URING_CANCEL_FD, URING_CANCEL_FD | URING_CANCEL_ALL, URING_CANCEL_ANY, URING_CANCEL_OP,
+		URING_CANCEL_OP | URING_CANCEL_ALL | URING_CANCEL_FD, URING_CANCEL_FD | URING_CANCEL_FD_FIXED,
+		URING_CANCEL_FD | URING_CANCEL_FD_FIXED | URING_CANCEL_ALL, URING_CANCEL_ALL,
+		URING_CANCEL_ANY | URING_CANCEL_FD, URING_CANCEL_FD_FIXED, 1u << 4, 1u << 30,
+	};
+	uint8_t how = u8(in), a = u8(in);
+	unsigned flags = kinds[a % (sizeof(kinds) / sizeof(kinds[0]))];
+	int fds[4] = { w->pipe[0], w->sp[0], -1, (int)(a >> 6) };
+	int fd = fds[(a >> 4) % 4];
+	unsigned opcode = (how & 0x80) ? 256u + a : (unsigned)(a % 64);
+	int expect = cancel_match_expect(m, flags, fd, opcode);
+	switch (how % 4) {
+	case 0:
+	case 1: {
+		data_ = begin_op(w, m);
+		uring_job r = uring_cancel_match(m->t, flags, fd, opcode, data_);
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;   /* a kernel before the flag's release */
+		queued(w, m, r, expect, pending.ready, K_CANCEL_MATCH, true, pending.token, "cancel_match");
+		return;
+	}
+	case 2: {
+		int sr = uring_submit(m->t);
+		published(m);
+		CHECK(sr >= 0 || sr == -EAGAIN || sr == -EBUSY || sr == -EINTR, "submit %d", sr);
+		int ret;
+		if (how & 0x40) {
+			bool live;
+			uring_job id = pick_id(m, a, &live);
+			ret = uring_cancel_sync(m->t, id, 1000000);
+			if (!live)
+				CHECK(ret == -ENOENT, "cancel_sync of a dead id: %d", ret);
+			else
+				CHECK(ret == 0 || ret == 1 || ret == -ETIME || ret == -EAGAIN || ret == -EINTR ||
+				      ret == -EOPNOTSUPP, "cancel_sync %d", ret);
+		} else {
+			ret = uring_cancel_match_sync(m->t, flags, fd, opcode, 1000000);
+			if (expect < 0)
+				CHECK(ret == expect, "cancel_match_sync returned %d, expected %d", ret, expect);
+			else
+				CHECK(ret >= 0 || ret == -ENOENT || ret == -ETIME || ret == -EBADF ||
+				      ret == -EAGAIN || ret == -EINTR || ret == -EOPNOTSUPP,
+				      "cancel_match_sync %d", ret);
+		}
+		sync_counts(m, "cancel_sync");
+		return;
+	}
+	default: {
+		if (m->msgs_live)
+			return;   /* a msg_ring job names this ring's fd: keep it open */
+		struct { struct world *w; struct ring_model *m; } ctx = { w, m };
+		int ret = uring_exit_graceful(m->t, 2000000000u, graceful_note, &ctx);
+		published(m);
+		if (ret == -ETIME) {
+			sync_counts(m, "exit_graceful -ETIME");
+			return;
+		}
+		CHECK(ret == 0, "exit_graceful %d", ret);
+		CHECK(m->live == 0, "exit_graceful released the ring with %u jobs live", m->live);
+		m->t = NULL;
+		m->br = NULL;
+		ring_free_memory(m);
+		return;
+	}
+	}
+}
+
+static void graceful_note(const uring_completion *c, void *arg)
+{
+	struct { struct world *w; struct ring_model *m; } *ctx = arg;
+	completion(ctx->w, ctx->m, c);
+}
+
+/* What a _direct op refuses for slot before anything else (direct.h). */
+static int direct_slot_expect(const struct ring_model *m, unsigned slot)
+{
+	if (!m->files_registered)
+		return -ENXIO;
+	return slot != URING_FILE_INDEX_ALLOC && slot >= m->files_registered ? -EINVAL : 0;
+}
+
+/* Direct descriptors: a sparse table, its allocation range, and the ops
+ * that fill, close and install its slots. */
+static void op_direct(struct world *w, struct ring_model *m, struct input *in)
+{
+	uint8_t what = u8(in), a = u8(in), b = u8(in);
+	unsigned slot = (a & 0x80) ? URING_FILE_INDEX_ALLOC : a % 10u;
+	int expect = direct_slot_expect(m, slot);
+	switch (what % 7) {
+	case 0: {
+		unsigned n = a % 9;
+		int ret = uring_register_files_sparse(m->t, n);
+		if (n == 0)
+			CHECK(ret == -EINVAL, "register_files_sparse(0) %d", ret);
+		else if (m->files_registered)
+			CHECK(ret == -EBUSY, "register_files_sparse twice %d", ret);
+		else if (ret != -EOPNOTSUPP) {
+			CHECK(ret == 0, "register_files_sparse %d", ret);
+			m->files_registered = n;
+		}
+		return;
+	}
+	case 1: {
+		unsigned off = a % 9, len = b % 9;
+		int ret = uring_register_file_alloc_range(m->t, off, len);
+		if (!m->files_registered)
+			CHECK(ret == -ENXIO, "alloc_range without a table %d", ret);
+		else if (off > m->files_registered || len > m->files_registered - off)
+			CHECK(ret == -EINVAL, "alloc_range outside %d", ret);
+		else
+			CHECK(ret == 0 || ret == -EOPNOTSUPP, "alloc_range %d", ret);
+		return;
+	}
+	case 2:
+		if (slot == URING_FILE_INDEX_ALLOC)
+			expect = -EINVAL;
+		data_ = begin_op(w, m);
+		queued(w, m, uring_close_direct(m->t, slot, data_), expect, pending.ready, K_DIRECT, true,
+		       pending.token, "close_direct");
+		return;
+	case 3: {
+		int pexpect = 0;
+		const char *path = pick_path(w, b, &pexpect);
+		if (expect == 0)
+			expect = pexpect;
+		static const uint64_t flags[] = { O_RDONLY, O_RDWR | O_CREAT, O_RDONLY | O_DIRECTORY, O_PATH };
+		uint64_t f = flags[b % 4] | ((b & 0x10) ? O_CLOEXEC : 0);
+		data_ = begin_op(w, m);
+		uring_job r = uring_openat2_direct(m->t, w->dir, path, f, (f & O_CREAT) ? 0600 : 0, 0, slot,
+						   data_);
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;
+		queued(w, m, r, expect, pending.ready, K_DIRECT, true, pending.token, "openat2_direct");
+		return;
+	}
+	case 4: {
+		data_ = begin_op(w, m);
+		int type = (b & 1) ? SOCK_STREAM | SOCK_CLOEXEC : ((b & 2) ? SOCK_DGRAM : SOCK_STREAM | (1 << 30));
+		if (type & (1 << 30))
+			expect = -EINVAL;   /* checked before the slot */
+		uring_job r = uring_socket_direct(m->t, AF_UNIX, type, 0, slot, data_);
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;
+		queued(w, m, r, expect, pending.ready, K_DIRECT, true, pending.token, "socket_direct");
+		return;
+	}
+	case 5: {
+		unsigned flags = (b & 2) ? 2u : (b & 1);
+		slot = a % 10u;
+		expect = flags > 1 ? -EINVAL : !m->files_registered ? -ENXIO : slot >= m->files_registered ? -EBADF : 0;
+		data_ = begin_op(w, m);
+		uring_job r = uring_fixed_fd_install(m->t, slot, flags, data_);
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;
+		queued(w, m, r, expect, pending.ready, K_INSTALL, true, pending.token, "fixed_fd_install");
+		return;
+	}
+	default: {
+		/* on a socket that does not listen: the kernel's -EINVAL, at once */
+		data_ = begin_op(w, m);
+		uring_job r = (b & 1) ? uring_accept_multishot_direct(m->t, w->sp[0], data_)
+				      : uring_accept_direct(m->t, w->sp[0], NULL, slot, data_);
+		if (b & 1)
+			expect = m->files_registered ? 0 : -ENXIO;
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;
+		queued(w, m, r, expect, pending.ready, K_DIRECT, true, pending.token, "accept_direct");
+		return;
+	}
+	}
+}
+
+/* A live job of the given kind, picked by sel, or NULL. */
+static struct job *pick_live_kind(struct ring_model *m, uint8_t kind, uint8_t sel)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < MAX_JOBS; i++)
+		n += m->jobs[i].live && m->jobs[i].kind == kind;
+	if (!n)
+		return NULL;
+	unsigned k = sel % n;
+	for (unsigned i = 0; i < MAX_JOBS; i++)
+		if (m->jobs[i].live && m->jobs[i].kind == kind && k-- == 0)
+			return &m->jobs[i];
+	return NULL;
+}
+
+/* Multishot poll, its update, and replacing a live job's data. */
+static void op_poll_ms(struct world *w, struct ring_model *m, struct input *in)
+{
+	uint8_t what = u8(in), a = u8(in);
+	static const unsigned masks[] = { POLLIN, POLLOUT, POLLIN | POLLOUT, POLLPRI, 0 };
+	unsigned mask = masks[a % 5];
+	int fds[3] = { w->pipe[0], w->sp[0], w->sp[1] };
+	switch (what % 3) {
+	case 0:
+		QUEUE(m, uring_poll_multishot(m->t, fds[(a >> 4) % 3], mask, data_), 0, K_POLL_MS, false,
+		      "poll_multishot");
+		return;
+	case 1: {
+		struct job *p = pick_live_kind(m, K_POLL_MS, a);
+		bool live;
+		uring_job id = p ? p->id : pick_id(m, a, &live);
+		if (!p && live)
+			return;   /* a live job of another kind: its poll is the kernel's business */
+		QUEUE(m, uring_poll_update(m->t, id, mask, data_), p ? 0 : -ENOENT, K_CANCEL, true,
+		      "poll_update");
+		return;
+	}
+	default: {
+		bool live;
+		uring_job id = pick_id(m, a, &live);
+		uint64_t token = ++w->token;
+		int ret = uring_job_set_data(m->t, id, (void *)(uintptr_t)token);
+		CHECK(ret == (live ? 0 : -ENOENT), "job_set_data %d (live %d)", ret, live);
+		if (live)
+			find_live(m, id)->token = token;   /* what its completions carry now */
+		return;
+	}
+	}
 }
 
 static void op_rw(struct world *w, struct ring_model *m, struct input *in)
@@ -1332,8 +1600,14 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 		if (!room(m))
 			break;
 		int ex = (a & 0x20) ? -EINVAL : 0;
-		struct job *j = QUEUE(m, uring_recv_multishot(m->t, fd, m->br, (a & 0x20) ? MSG_WAITALL : 0, data_),
-				      ex, K_RECV_MS, false, "recv_multishot");
+		struct job *j;
+		if ((a & 0x10) && uring_op_supported(m->t, URING_OP_READ_MULTISHOT))
+			/* the same model: buffers from br, F_MORE, ends on 0 or an error */
+			j = QUEUE(m, uring_read_multishot(m->t, fd, m->br, data_), 0, K_RECV_MS, false,
+				  "read_multishot");
+		else
+			j = QUEUE(m, uring_recv_multishot(m->t, fd, m->br, (a & 0x20) ? MSG_WAITALL : 0, data_),
+				  ex, K_RECV_MS, false, "recv_multishot");
 		if (j)
 			m->ms_recv_live++;
 		break;
@@ -1344,6 +1618,8 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 		uring_buf_ring *br = (other->t && other != m) ? other->br : NULL;
 		int ret = (int)uring_recv_multishot(m->t, fd, br, 0, NULL);
 		CHECK(ret == -EINVAL, "recv_multishot with a foreign buffer ring: %d", ret);
+		ret = (int)uring_read_multishot(m->t, fd, br, NULL);
+		CHECK(ret == -EINVAL, "read_multishot with a foreign buffer ring: %d", ret);
 		if (br)
 			CHECK(uring_buf_ring_destroy(m->t, br) == -EINVAL, "destroy of a foreign buffer ring");
 		break;
@@ -1479,8 +1755,22 @@ static void op_msg_ring(struct world *w, struct ring_model *m, struct input *in)
 	}
 	if (!tm->t)
 		return;
-	struct job *j = QUEUE(m, uring_msg_ring(m->t, tm->t, (int32_t)(int8_t)a, tm->serial, data_), 0,
-			      K_MSG_RING, true, "msg_ring");
+	struct job *j;
+	if (a & 8) {
+		/* a registered file to the other ring's table */
+		uint8_t b = u8(in);
+		unsigned src = b % 4, dst = (b & 0x80) ? URING_FILE_INDEX_ALLOC : (b >> 2) % 8;
+		int expect = tm == m ? -EINVAL : !m->files_registered ? -ENXIO
+			     : src >= m->files_registered ? -EBADF : 0;
+		data_ = begin_op(w, m);
+		uring_job r = uring_msg_ring_fd(m->t, tm->t, src, dst, tm->serial, data_);
+		if (r == -EOPNOTSUPP && expect == 0)
+			return;
+		j = queued(w, m, r, expect, pending.ready, K_MSG_RING, true, pending.token, "msg_ring_fd");
+	} else {
+		j = QUEUE(m, uring_msg_ring(m->t, tm->t, (int32_t)(int8_t)a, tm->serial, data_), 0,
+			  K_MSG_RING, true, "msg_ring");
+	}
 	if (j) {
 		j->fd = to;
 		tm->msgs_queued++;
@@ -1826,8 +2116,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 3: case 4:
 			op_timeout(w, m, &in);
 			break;
-		case 5: case 6:
+		case 5:
 			op_cancel(w, m, &in);
+			break;
+		case 6:
+			op_cancel_match(w, m, &in);
 			break;
 		case 7: case 8: case 9:
 			op_rw(w, m, &in);
@@ -1842,7 +2135,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_path(w, m, &in);
 			break;
 		case 14:
-			op_splice_poll(w, m, &in);
+			if (op & 0x40)
+				op_poll_ms(w, m, &in);
+			else
+				op_splice_poll(w, m, &in);
 			break;
 		case 15: case 16:
 			op_fixed(w, m, &in);
@@ -1857,7 +2153,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_flags(w, m, &in);
 			break;
 		case 21:
-			op_files(w, m, &in);
+			if (op & 0x40)
+				op_direct(w, m, &in);
+			else
+				op_files(w, m, &in);
 			break;
 		case 22:
 			op_msg_ring(w, m, &in);
