@@ -197,6 +197,18 @@ URING_API uring_job uring_readv2(uring *t, int fd, const struct iovec *iov, unsi
 				 int64_t file_offset, int rw_flags, void *data);
 URING_API uring_job uring_writev2(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
 				  int64_t file_offset, int rw_flags, void *data);
+/*
+ * The "2" variants take RWF_* flags (preadv2(2) / pwritev2(2)): RWF_HIPRI,
+ * DSYNC, SYNC, NOWAIT, APPEND, NOAPPEND (6.9), ATOMIC (6.11), DONTCACHE
+ * (6.14), from <sys/uio.h> or <linux/fs.h>.  They pass to the kernel
+ * unchecked: a bit the running kernel does not know completes with
+ * -EOPNOTSUPP; RWF_NOWAIT with no data ready completes with -EAGAIN.
+ * Otherwise each is its plain function, which is the variant with 0.
+ */
+URING_API uring_job uring_read2(uring *t, int fd, void *buf, unsigned len, int64_t file_offset,
+				int rw_flags, void *data);
+URING_API uring_job uring_write2(uring *t, int fd, const void *buf, unsigned len,
+				 int64_t file_offset, int rw_flags, void *data);
 URING_API uring_job uring_splice(uring *t, int fd_in, int fd_out, unsigned len, void *data);
 URING_API uring_job uring_poll_add(uring *t, int fd, unsigned poll_mask, void *data);
 URING_API uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
@@ -222,12 +234,21 @@ URING_API void *uring_fixed_buffer(const uring *t, size_t *len);
 /* -EINVAL when [off, off+len) is outside the fixed buffer. */
 URING_API uring_job uring_read_fixed(uring *t, int fd, size_t off, unsigned len, int64_t file_offset, void *data);
 URING_API uring_job uring_write_fixed(uring *t, int fd, size_t off, unsigned len, int64_t file_offset, void *data);
+/* With RWF_* flags, as uring_read2 (READ_FIXED / WRITE_FIXED take them since 5.1). */
+URING_API uring_job uring_read_fixed2(uring *t, int fd, size_t off, unsigned len,
+				      int64_t file_offset, int rw_flags, void *data);
+URING_API uring_job uring_write_fixed2(uring *t, int fd, size_t off, unsigned len,
+				       int64_t file_offset, int rw_flags, void *data);
 /* Vectored fixed-buffer I/O (kernel 6.15+; -EOPNOTSUPP where the probe
  * says no): every iovec must lie inside the fixed buffer (-EINVAL). */
 URING_API uring_job uring_readv_fixed(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
 				      int64_t file_offset, void *data);
 URING_API uring_job uring_writev_fixed(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
 				       int64_t file_offset, void *data);
+URING_API uring_job uring_readv_fixed2(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+				       int64_t file_offset, int rw_flags, void *data);
+URING_API uring_job uring_writev_fixed2(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+					int64_t file_offset, int rw_flags, void *data);
 
 typedef struct uring_region uring_region;
 typedef struct uring_chunk { uring_region *region; size_t offset; } uring_chunk;
@@ -245,6 +266,10 @@ URING_API void    *uring_chunk_ptr(uring_chunk c);
 /* -EINVAL: len > block size, or the chunk's region is not over t's fixed buffer. */
 URING_API uring_job uring_read_chunk(uring *t, int fd, uring_chunk c, unsigned len, int64_t file_offset, void *data);
 URING_API uring_job uring_write_chunk(uring *t, int fd, uring_chunk c, unsigned len, int64_t file_offset, void *data);
+URING_API uring_job uring_read_chunk2(uring *t, int fd, uring_chunk c, unsigned len,
+				      int64_t file_offset, int rw_flags, void *data);
+URING_API uring_job uring_write_chunk2(uring *t, int fd, uring_chunk c, unsigned len,
+				       int64_t file_offset, int rw_flags, void *data);
 
 /* sockets */
 URING_API uring_job uring_socket(uring *t, int domain, int type, int protocol, void *data);

@@ -66,6 +66,8 @@ CASE(readv_over_iov_max, RETURNS, -EINVAL, return uring_readv(c->t, c->file, c->
 CASE(writev_over_iov_max, RETURNS, -EINVAL, return uring_writev(c->t, c->file, c->iov, IOV_MAX + 1, 0, NULL);)
 CASE(readv2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP, return uring_readv2(c->t, c->file, c->iov, 1, 0, 1 << 30, NULL);)
 CASE(writev2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP, return uring_writev2(c->t, c->file, c->iov, 1, 0, 1 << 30, NULL);)
+CASE(read2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP, return uring_read2(c->t, c->file, c->buf, 1, 0, 1 << 30, NULL);)
+CASE(write2_null_buffer, RETURNS, -EFAULT, return uring_write2(c->t, c->pipe_w, NULL, 1, 0, RWF_NOWAIT, NULL);)
 CASE(splice_negative_fd, COMPLETES_WITH, -EBADF, return uring_splice(c->t, -1, c->pipe_w, 10, NULL);)
 CASE(poll_negative_fd, COMPLETES_WITH, -EBADF, return uring_poll_add(c->t, -1, 1, NULL);)
 CASE(fsync_negative_fd, COMPLETES_WITH, -EBADF, return uring_fsync(c->t, -1, 0, 0, NULL);)
@@ -90,6 +92,9 @@ CASE(renameat_unknown_flags, COMPLETES_WITH, -EINVAL, return uring_renameat(c->t
 CASE(symlinkat_null_target, RETURNS, -EFAULT, return uring_symlinkat(c->t, NULL, AT_FDCWD, "l", NULL);)
 /* --- the fixed buffer and Region --- */
 CASE(read_fixed_without_buffer, RETURNS, -EINVAL, return uring_read_fixed(c->t, c->file, 0, 10, 0, NULL);)
+CASE(read_fixed2_without_buffer, RETURNS, -EINVAL, return uring_read_fixed2(c->t, c->file, 0, 1, 0, RWF_NOWAIT, NULL);)
+CASE(writev_fixed2_without_buffer, RETURNS, -EINVAL, return uring_writev_fixed2(c->t, c->file, c->iov, 1, 0, RWF_APPEND, NULL);)
+CASE(read_chunk2_null_region, RETURNS, -EINVAL, return uring_read_chunk2(c->t, c->file, (uring_chunk){ NULL, 0 }, 1, 0, RWF_NOWAIT, NULL);)
 CASE(write_fixed_without_buffer, RETURNS, -EINVAL, return uring_write_fixed(c->t, c->file, 0, 10, 0, NULL);)
 CASE(set_fixed_buffer_null, RETURNS, -EFAULT, return uring_set_fixed_buffer(c->t, NULL, 4096);)
 CASE(region_alloc_null, RETURNS, -EINVAL, uring_chunk ch; return uring_region_alloc(NULL, &ch);)
@@ -147,6 +152,8 @@ static const struct bad_case cases[] = {
 	ROW(writev_over_iov_max, RETURNS, -EINVAL),
 	ROW(readv2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP),
 	ROW(writev2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP),
+	ROW(read2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP),
+	ROW(write2_null_buffer, RETURNS, -EFAULT),
 	ROW(splice_negative_fd, COMPLETES_WITH, -EBADF),
 	ROW(poll_negative_fd, COMPLETES_WITH, -EBADF),
 	ROW(fsync_negative_fd, COMPLETES_WITH, -EBADF),
@@ -170,6 +177,9 @@ static const struct bad_case cases[] = {
 	ROW(symlinkat_null_target, RETURNS, -EFAULT),
 	ROW(read_fixed_without_buffer, RETURNS, -EINVAL),
 	ROW(write_fixed_without_buffer, RETURNS, -EINVAL),
+	ROW(read_fixed2_without_buffer, RETURNS, -EINVAL),
+	ROW(writev_fixed2_without_buffer, RETURNS, -EINVAL),
+	ROW(read_chunk2_null_region, RETURNS, -EINVAL),
 	ROW(set_fixed_buffer_null, RETURNS, -EFAULT),
 	ROW(region_alloc_null, RETURNS, -EINVAL),
 	ROW(region_free_null, RETURNS, -EINVAL),

@@ -795,12 +795,15 @@ static void op_rw(struct world *w, struct ring_model *m, struct input *in)
 	if (fd == w->pipe[1] || fd == w->sp[0] || fd == w->sp[1] || fd == w->pipe[0])
 		sure = false;
 	switch ((what >> 1) % 4) {
-	case 0:
+	case 0: {
+		/* RWF_NOWAIT only ends a job sooner (-EAGAIN), never later */
+		int rwf = (what & 0x40) ? RWF_NOWAIT : 0;
 		if (writing)
-			QUEUE(m, uring_write(m->t, fd, buf, len, off, data_), expect, K_RW, sure, "write");
+			QUEUE(m, uring_write2(m->t, fd, buf, len, off, rwf, data_), expect, K_RW, sure, "write");
 		else
-			QUEUE(m, uring_read(m->t, fd, buf, len, off, data_), expect, K_RW, sure, "read");
+			QUEUE(m, uring_read2(m->t, fd, buf, len, off, rwf, data_), expect, K_RW, sure, "read");
 		break;
+	}
 	default: {
 		/* vectored: iovecs over the buffer, bogus ones, too many */
 		struct iovec iov[4];
@@ -1030,10 +1033,13 @@ static void op_fixed(struct world *w, struct ring_model *m, struct input *in)
 		int64_t foff = pick_offset(osel, &expect);
 		if (expect == 0 && (m->fixed_len == 0 || off > m->fixed_len || len > m->fixed_len - off))
 			expect = -EINVAL;
+		int rwf = (osel & 0x40) ? RWF_NOWAIT : 0;
 		if (what % 2 == 0)
-			QUEUE(m, uring_write_fixed(m->t, fd, off, len, foff, data_), expect, K_RW, sure, "write_fixed");
+			QUEUE(m, uring_write_fixed2(m->t, fd, off, len, foff, rwf, data_), expect, K_RW, sure,
+			      "write_fixed");
 		else
-			QUEUE(m, uring_read_fixed(m->t, fd, off, len, foff, data_), expect, K_RW, sure, "read_fixed");
+			QUEUE(m, uring_read_fixed2(m->t, fd, off, len, foff, rwf, data_), expect, K_RW, sure,
+			      "read_fixed");
 		break;
 	}
 	case 3: {
@@ -1057,11 +1063,12 @@ static void op_fixed(struct world *w, struct ring_model *m, struct input *in)
 			iov[0].iov_len = 16;
 			expect = -EINVAL;
 		}
+		int rwf = (osel & 0x40) ? RWF_NOWAIT : 0;
 		if (a & 1)
-			QUEUE(m, uring_writev_fixed(m->t, fd, iov, cnt, -1, data_), expect, K_RW, sure,
+			QUEUE(m, uring_writev_fixed2(m->t, fd, iov, cnt, -1, rwf, data_), expect, K_RW, sure,
 			      "writev_fixed");
 		else
-			QUEUE(m, uring_readv_fixed(m->t, fd, iov, cnt, -1, data_), expect, K_RW, sure,
+			QUEUE(m, uring_readv_fixed2(m->t, fd, iov, cnt, -1, rwf, data_), expect, K_RW, sure,
 			      "readv_fixed");
 		break;
 	}
@@ -1124,10 +1131,13 @@ static void op_fixed(struct world *w, struct ring_model *m, struct input *in)
 		TRACE("ring %u: chunk %u (taken %d, offset %zu) len %u, fixed_len %zu, region_len %zu\n", m->serial, k,
 		      m->chunk_taken[k], c.offset, len, m->fixed_len, m->region_len);
 		int64_t foff = pick_offset(osel, &expect);
+		int rwf = (osel & 0x40) ? RWF_NOWAIT : 0;
 		if (a & 1)
-			QUEUE(m, uring_write_chunk(m->t, fd, c, len, foff, data_), expect, K_RW, sure, "write_chunk");
+			QUEUE(m, uring_write_chunk2(m->t, fd, c, len, foff, rwf, data_), expect, K_RW, sure,
+			      "write_chunk");
 		else
-			QUEUE(m, uring_read_chunk(m->t, fd, c, len, foff, data_), expect, K_RW, sure, "read_chunk");
+			QUEUE(m, uring_read_chunk2(m->t, fd, c, len, foff, rwf, data_), expect, K_RW, sure,
+			      "read_chunk");
 		break;
 	}
 	}
