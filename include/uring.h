@@ -138,6 +138,12 @@ URING_API unsigned uring_sqe_ready(const uring *t);     /* queued, not yet consu
  * -ENOSPC inside a link chain: check this before starting a chain). */
 URING_API unsigned uring_sq_space_left(const uring *t);
 URING_API void     uring_get_debug_stats(const uring *t, uring_stats *out);
+/* Every field of *s on one line, for logs (OCaml's Stats.pp), as
+ * snprintf: at most size bytes with the NUL, and returns the length the
+ * whole line needs (truncated when >= size).  -EINVAL: NULL s, or NULL
+ * buf with size > 0.  URING_STATS_LINE_MAX always suffices. */
+#define URING_STATS_LINE_MAX 160
+URING_API int      uring_stats_format(char *buf, size_t size, const uring_stats *s);
 
 /* SQEs submitted (>= 0) or -errno; no syscall when nothing is queued. */
 URING_API int uring_submit(uring *t);

@@ -49,6 +49,8 @@ CASE(wait_many_min_above_max, RETURNS, -EINVAL, uring_completion cs[2]; return u
 CASE(wait_many_zero_min, RETURNS, -EINVAL, uring_completion cs[2]; return uring_wait_many(c->t, cs, 2, 0, 1000);)
 CASE(get_cqe_null_out, RETURNS, -EINVAL, return uring_get_cqe_nonblocking(c->t, NULL);)
 CASE(reap_null_out, RETURNS, -EINVAL, return uring_reap(c->t, NULL, 8);)
+CASE(stats_format_null_stats, RETURNS, -EINVAL, return uring_stats_format(c->buf, sizeof(c->buf), NULL);)
+CASE(stats_format_null_buffer, RETURNS, -EINVAL, uring_stats s = { 0 }; return uring_stats_format(NULL, 8, &s);)
 CASE(exit_null_ring, RETURNS, -EINVAL, return uring_exit(NULL);)
 CASE(eventfd_negative, RETURNS, -EBADF, return uring_register_eventfd(c->t, -1);)
 CASE(eventfd_not_an_eventfd, RETURNS, -EINVAL, return uring_register_eventfd(c->t, c->file);)
@@ -136,6 +138,8 @@ static const struct bad_case cases[] = {
 	ROW(wait_many_zero_min, RETURNS, -EINVAL),
 	ROW(get_cqe_null_out, RETURNS, -EINVAL),
 	ROW(reap_null_out, RETURNS, -EINVAL),
+	ROW(stats_format_null_stats, RETURNS, -EINVAL),
+	ROW(stats_format_null_buffer, RETURNS, -EINVAL),
 	ROW(exit_null_ring, RETURNS, -EINVAL),
 	ROW(eventfd_negative, RETURNS, -EBADF),
 	ROW(eventfd_not_an_eventfd, RETURNS, -EINVAL),

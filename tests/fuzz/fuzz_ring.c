@@ -1495,6 +1495,12 @@ static void op_misc(struct world *w, struct ring_model *m, struct input *in)
 		uring_stats st;
 		uring_get_debug_stats(m->t, &st);
 		CHECK(st.active_ops == m->live, "stats active_ops");
+		char line[URING_STATS_LINE_MAX], want[32];
+		size_t size = a % 2 ? sizeof(line) : a % sizeof(line);   /* truncated too */
+		int len = uring_stats_format(line, size, &st);
+		CHECK(len > 0 && len < URING_STATS_LINE_MAX, "stats_format %d", len);
+		snprintf(want, sizeof(want), " active_ops=%u ", m->live);
+		CHECK(size < sizeof(line) || strstr(line, want), "stats line %s", line);
 		break;
 	}
 	default:
