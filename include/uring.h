@@ -188,6 +188,31 @@ URING_API uring_job uring_timeout(uring *t, uring_clock clock, uint64_t ns, bool
  * target -ECANCELED and cancel 0; or target -EINTR and cancel -EALREADY;
  * or target's own result and cancel -ENOENT. */
 URING_API uring_job uring_cancel(uring *t, uring_job job, void *data);
+/*
+ * A repeating timer as one job (IORING_TIMEOUT_MULTISHOT, 6.4): every ns
+ * (relative) on clock, a -ETIME completion with URING_CQE_F_MORE; count
+ * times (0: until cancelled), the last one without F_MORE, which frees the
+ * job.  uring_cancel or uring_timeout_remove end it with -ECANCELED
+ * (without F_MORE).  Returns -EINVAL for ns 0 or an unknown clock.  A
+ * kernel before 6.4 completes it once with -EINVAL.
+ */
+URING_API uring_job uring_timeout_multishot(uring *t, uring_clock clock, uint64_t ns,
+					    unsigned count, void *data);
+/*
+ * IORING_OP_TIMEOUT_REMOVE (5.5) on a uring_timeout or multishot job:
+ * completes with 0 (the timeout then completes with -ECANCELED), -EALREADY
+ * (it is firing), or -ENOENT (not a pending timeout).  Returns -ENOENT,
+ * nothing queued, when the job was already collected (as uring_cancel).
+ */
+URING_API uring_job uring_timeout_remove(uring *t, uring_job timeout, void *data);
+/*
+ * Re-arms a pending timeout to ns from now (or at ns on its clock when
+ * absolute), IORING_TIMEOUT_UPDATE (5.11): completes with 0, or -ENOENT
+ * (not a pending timeout); a kernel before 5.11 completes it with
+ * -EINVAL.  Returns -ENOENT for a collected job.  The timespec is copied.
+ */
+URING_API uring_job uring_timeout_update(uring *t, uring_job timeout, uint64_t ns, bool absolute,
+					 void *data);
 
 /* files */
 URING_API uring_job uring_openat2(uring *t, int dirfd, const char *path, uint64_t flags,
@@ -344,6 +369,12 @@ URING_API int uring_job_set_flags(uring *t, uring_job job, unsigned flags);
  * -ETIME; if the job finishes first, this one completes with -ECANCELED.
  */
 URING_API uring_job uring_link_timeout(uring *t, uint64_t ns, void *data);
+/* Re-arms a pending uring_link_timeout to ns from now (IORING_LINK_TIMEOUT_
+ * UPDATE, 5.15): completes with 0, or -ENOENT once it fired or its job
+ * ended; -EINVAL from kernels before 5.15.  Returns -ENOENT for a
+ * collected job, nothing queued. */
+URING_API uring_job uring_link_timeout_update(uring *t, uring_job link_timeout, uint64_t ns,
+					      void *data);
 
 /* ---- provided-buffer rings and multishot ops ---- */
 typedef struct uring_buf_ring uring_buf_ring;

@@ -56,6 +56,11 @@ CASE(eventfd_negative, RETURNS, -EBADF, return uring_register_eventfd(c->t, -1);
 CASE(eventfd_not_an_eventfd, RETURNS, -EINVAL, return uring_register_eventfd(c->t, c->file);)
 CASE(timeout_unknown_clock, RETURNS, -EINVAL, return uring_timeout(c->t, (uring_clock)42, 1, false, NULL);)
 CASE(cancel_invented_id, RETURNS, -ENOENT, return uring_cancel(c->t, 12345, NULL);)
+CASE(timeout_remove_invented_id, RETURNS, -ENOENT, return uring_timeout_remove(c->t, 12345, NULL);)
+CASE(timeout_update_invented_id, RETURNS, -ENOENT, return uring_timeout_update(c->t, 12345, 1, false, NULL);)
+CASE(link_timeout_update_invented_id, RETURNS, -ENOENT, return uring_link_timeout_update(c->t, 12345, 1, NULL);)
+CASE(timeout_multishot_zero_period, RETURNS, -EINVAL, return uring_timeout_multishot(c->t, URING_CLOCK_MONOTONIC, 0, 1, NULL);)
+CASE(timeout_multishot_unknown_clock, RETURNS, -EINVAL, return uring_timeout_multishot(c->t, (uring_clock)42, 1000, 1, NULL);)
 CASE(cancel_negative_id, RETURNS, -ENOENT, return uring_cancel(c->t, -1, NULL);)
 /* --- files --- */
 CASE(read_null_buffer, RETURNS, -EFAULT, return uring_read(c->t, c->pipe_r, NULL, 10, 0, NULL);)
@@ -146,6 +151,11 @@ static const struct bad_case cases[] = {
 	ROW(timeout_unknown_clock, RETURNS, -EINVAL),
 	ROW(cancel_invented_id, RETURNS, -ENOENT),
 	ROW(cancel_negative_id, RETURNS, -ENOENT),
+	ROW(timeout_remove_invented_id, RETURNS, -ENOENT),
+	ROW(timeout_update_invented_id, RETURNS, -ENOENT),
+	ROW(link_timeout_update_invented_id, RETURNS, -ENOENT),
+	ROW(timeout_multishot_zero_period, RETURNS, -EINVAL),
+	ROW(timeout_multishot_unknown_clock, RETURNS, -EINVAL),
 	ROW(read_null_buffer, RETURNS, -EFAULT),
 	ROW(read_offset_below_minus_one, RETURNS, -EINVAL),
 	ROW(read_negative_fd, COMPLETES_WITH, -EBADF),

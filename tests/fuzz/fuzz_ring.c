@@ -6,7 +6,8 @@
  *  - every job completes exactly once: a completion naming a job the model
  *    does not hold live (unknown, or already completed) aborts, and so does
  *    one carrying another job's data pointer;
- *  - only multishot jobs and zero-copy sends see URING_CQE_F_MORE;
+ *  - only multishot jobs (multishot timers too) and zero-copy sends see
+ *    URING_CQE_F_MORE;
  *  - uring_active_ops(t) equals the model's count of live jobs after every
  *    step;
  *  - uring_exit succeeds exactly when the model has no live job, -EBUSY
@@ -90,7 +91,7 @@ static uint16_t u16(struct input *in)
 enum kind {
 	K_NOOP, K_TIMEOUT, K_CANCEL, K_RW, K_OPEN, K_CLOSE, K_PATH, K_SOCKET,
 	K_ACCEPT, K_NET, K_RECV_MSG, K_ACCEPT_MS, K_RECV_MS, K_SEND_ZC,
-	K_LINK_TIMEOUT, K_MSG_RING, K_OTHER,
+	K_LINK_TIMEOUT, K_MSG_RING, K_TIMEOUT_MS, K_OTHER,
 };
 
 #define MAX_JOBS  512          /* the model's capacity: room for the drain's cancels */
@@ -329,6 +330,10 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 	case K_TIMEOUT:
 		CHECK(c->result == -ETIME || c->result == -ECANCELED, "timeout result %d", c->result);
 		break;
+	case K_TIMEOUT_MS:   /* -EINVAL: a kernel before 6.4 */
+		CHECK(c->result == -ETIME || c->result == -ECANCELED || c->result == -EINVAL,
+		      "multishot timeout result %d", c->result);
+		break;
 	case K_CANCEL:
 		CHECK(c->result == 0 || c->result == -ENOENT || c->result == -EALREADY ||
 		      c->result == -ECANCELED, "cancel result %d", c->result);
@@ -337,7 +342,8 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 		break;
 	}
 	if (c->flags & URING_CQE_F_MORE) {
-		CHECK(j->kind == K_ACCEPT_MS || j->kind == K_RECV_MS || j->kind == K_SEND_ZC,
+		CHECK(j->kind == K_ACCEPT_MS || j->kind == K_RECV_MS || j->kind == K_SEND_ZC ||
+		      j->kind == K_TIMEOUT_MS,
 		      "F_MORE on a single-shot job (kind %d)", j->kind);
 		j->got_more = true;
 		if (j->kind == K_ACCEPT_MS && c->result >= 0)
@@ -777,9 +783,29 @@ static void op_timeout(struct world *w, struct ring_model *m, struct input *in)
 
 static void op_cancel(struct world *w, struct ring_model *m, struct input *in)
 {
+	uint8_t sel = u8(in), what = u8(in);
 	bool live;
-	uring_job target = pick_id(m, u8(in), &live);
-	QUEUE(m, uring_cancel(m->t, target, data_), live ? 0 : -ENOENT, K_CANCEL, true, "cancel");
+	uring_job target = pick_id(m, sel, &live);
+	switch (what % 8) {
+	case 5:
+		QUEUE(m, uring_timeout_remove(m->t, target, data_), live ? 0 : -ENOENT, K_CANCEL, true,
+		      "timeout_remove");
+		break;
+	case 6:
+		/* 1 ms from now: an update only ever brings a timer closer.
+		 * K_OTHER: a kernel before 5.11 completes it with -EINVAL. */
+		QUEUE(m, uring_timeout_update(m->t, target, 1000000u, false, data_), live ? 0 : -ENOENT,
+		      K_OTHER, true, "timeout_update");
+		break;
+	case 7:
+		QUEUE(m, uring_timeout_multishot(m->t, URING_CLOCK_MONOTONIC, 1000000u, 1u + (what >> 3) % 3,
+						 data_),
+		      0, K_TIMEOUT_MS, true, "timeout_multishot");
+		break;
+	default:
+		QUEUE(m, uring_cancel(m->t, target, data_), live ? 0 : -ENOENT, K_CANCEL, true, "cancel");
+		break;
+	}
 }
 
 static void op_rw(struct world *w, struct ring_model *m, struct input *in)
