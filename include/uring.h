@@ -19,7 +19,7 @@
  *    Data buffers, struct statx outputs, uring_sockaddr for accept and
  *    uring_msghdr for recv_msg must stay valid until the job's completion
  *    has been collected.
- *  - Every fd the library creates (socket, accept, recv_msg) is close-on-exec.
+ *  - Every fd the library creates (socket, accept, recv_msg, pipe) is close-on-exec.
  */
 #ifndef CURING_URING_H
 #define CURING_URING_H
@@ -256,6 +256,51 @@ URING_API uring_job uring_fsync(uring *t, int fd, uint64_t off, uint32_t len, vo
 URING_API uring_job uring_fdatasync(uring *t, int fd, uint64_t off, uint32_t len, void *data);
 URING_API uring_job uring_fallocate(uring *t, int fd, int mode, uint64_t off, uint64_t len, void *data);
 URING_API uring_job uring_ftruncate(uring *t, int fd, uint64_t len, void *data);
+/* IORING_OP_SYNC_FILE_RANGE (5.2) as sync_file_range(2): flags are
+ * SYNC_FILE_RANGE_*, checked by the kernel (-EINVAL completion).  Returns
+ * -EINVAL when off + len overflows a signed 64-bit offset. */
+URING_API uring_job uring_sync_file_range(uring *t, int fd, uint64_t off, uint32_t len,
+					  unsigned flags, void *data);
+/* IORING_OP_FADVISE (5.6) as posix_fadvise(2) (POSIX_FADV_*; len 0: to the
+ * end of the file), completing with 0 or -errno (-EINVAL: unknown advice,
+ * -ESPIPE: a pipe).  A len above 4 GiB needs 6.11 (older kernels complete
+ * with -EINVAL).  Returns -EINVAL when off + len overflows. */
+URING_API uring_job uring_fadvise(uring *t, int fd, uint64_t off, uint64_t len, int advice,
+				  void *data);
+/* IORING_OP_MADVISE (5.6) as madvise(2) on [addr, addr+len) (MADV_*;
+ * len above 4 GiB as for uring_fadvise).  -EOPNOTSUPP: a kernel built
+ * without madvise. */
+URING_API uring_job uring_madvise(uring *t, void *addr, uint64_t len, int advice, void *data);
+/* IORING_OP_SPLICE (5.7) as splice(2): off_in / off_out -1 for none (the
+ * file position; a pipe end needs -1, else -ESPIPE), flags SPLICE_F_*.
+ * Returns -EINVAL for an offset below -1 or an unknown flag. */
+URING_API uring_job uring_splice2(uring *t, int fd_in, int64_t off_in, int fd_out, int64_t off_out,
+				  unsigned len, unsigned flags, void *data);
+/* IORING_OP_TEE (5.8) as tee(2): both fds pipes; -EINVAL: unknown flag. */
+URING_API uring_job uring_tee(uring *t, int fd_in, int fd_out, unsigned len, unsigned flags,
+			      void *data);
+/* IORING_OP_PIPE (6.16) as pipe2(2): completes with 0 and fds[0], fds[1]
+ * written (close-on-exec always; flags: O_NONBLOCK, O_DIRECT).  fds must
+ * stay valid until the completion.  Returns -EINVAL (other flags), -EFAULT
+ * (NULL fds).  Before 6.16 the kernel completes it with -EINVAL. */
+URING_API uring_job uring_pipe(uring *t, int fds[2], int flags, void *data);
+/*
+ * Extended attributes (5.19) as getxattr(2) / fgetxattr / setxattr /
+ * fsetxattr: a get completes with the value's length (size 0: the length
+ * only) or -errno (-ENODATA, -ERANGE: size too small); a set with 0
+ * (flags: XATTR_CREATE, XATTR_REPLACE).  path and name are copied; value
+ * must stay valid until the completion.  Returns -EFAULT (NULL path or
+ * name, NULL value with size > 0), -ENAMETOOLONG (path), -ERANGE (name
+ * empty or over 255 bytes), -E2BIG (a set over 64 KiB), -EINVAL (flags).
+ */
+URING_API uring_job uring_getxattr(uring *t, const char *path, const char *name, void *value,
+				   size_t size, void *data);
+URING_API uring_job uring_fgetxattr(uring *t, int fd, const char *name, void *value, size_t size,
+				    void *data);
+URING_API uring_job uring_setxattr(uring *t, const char *path, const char *name, const void *value,
+				   size_t size, int flags, void *data);
+URING_API uring_job uring_fsetxattr(uring *t, int fd, const char *name, const void *value,
+				    size_t size, int flags, void *data);
 
 /* the registered (fixed) buffer, Uring.set_fixed_buffer / Uring.Region */
 /* 0.  -ENOMEM: RLIMIT_MEMLOCK too low.  -EBUSY: active ops.  -EFAULT: NULL

@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 struct ctx {
@@ -82,6 +83,24 @@ CASE(fdatasync_negative_fd, COMPLETES_WITH, -EBADF, return uring_fdatasync(c->t,
 CASE(fallocate_huge_length, RETURNS, -EINVAL, return uring_fallocate(c->t, c->file, 0, 0, UINT64_MAX, NULL);)
 CASE(fallocate_unknown_mode, COMPLETES_WITH, -EOPNOTSUPP, return uring_fallocate(c->t, c->file, 1 << 20, 0, 10, NULL);)
 CASE(ftruncate_huge_length, RETURNS, -EINVAL, return uring_ftruncate(c->t, c->file, UINT64_MAX, NULL);)
+CASE(sync_file_range_overflow, RETURNS, -EINVAL, return uring_sync_file_range(c->t, c->file, UINT64_MAX, 1, 0, NULL);)
+CASE(sync_file_range_unknown_flags, COMPLETES_WITH, -EINVAL, return uring_sync_file_range(c->t, c->file, 0, 1, 1u << 9, NULL);)
+CASE(fadvise_overflow, RETURNS, -EINVAL, return uring_fadvise(c->t, c->file, INT64_MAX, 2, 0, NULL);)
+CASE(fadvise_unknown_advice, COMPLETES_WITH, -EINVAL, return uring_fadvise(c->t, c->file, 0, 1, 1000, NULL);)
+CASE(madvise_unaligned, COMPLETES_WITH, -EINVAL, return uring_madvise(c->t, c->buf + 1, 1, MADV_NORMAL, NULL);)
+CASE(splice2_offset_below_minus_one, RETURNS, -EINVAL, return uring_splice2(c->t, c->file, -2, c->pipe_w, -1, 1, 0, NULL);)
+CASE(splice2_unknown_flags, RETURNS, -EINVAL, return uring_splice2(c->t, c->file, 0, c->pipe_w, -1, 1, 1u << 20, NULL);)
+CASE(tee_unknown_flags, RETURNS, -EINVAL, return uring_tee(c->t, c->pipe_r, c->pipe_w, 1, 1u << 20, NULL);)
+CASE(tee_not_a_pipe, COMPLETES_WITH, -EINVAL, return uring_tee(c->t, c->file, c->pipe_w, 1, 0, NULL);)
+CASE(pipe_null_fds, RETURNS, -EFAULT, return uring_pipe(c->t, NULL, 0, NULL);)
+CASE(pipe_unknown_flags, RETURNS, -EINVAL, int fds[2]; return uring_pipe(c->t, fds, O_APPEND, NULL);)
+CASE(getxattr_null_path, RETURNS, -EFAULT, return uring_getxattr(c->t, NULL, "user.a", c->buf, 1, NULL);)
+CASE(getxattr_path_max, RETURNS, -ENAMETOOLONG, return uring_getxattr(c->t, c->long_path, "user.a", c->buf, 1, NULL);)
+CASE(fgetxattr_empty_name, RETURNS, -ERANGE, return uring_fgetxattr(c->t, c->file, "", c->buf, 1, NULL);)
+CASE(fgetxattr_null_value, RETURNS, -EFAULT, return uring_fgetxattr(c->t, c->file, "user.a", NULL, 1, NULL);)
+CASE(setxattr_too_big, RETURNS, -E2BIG, return uring_setxattr(c->t, ".", "user.a", c->buf, 65537, 0, NULL);)
+CASE(fsetxattr_unknown_flags, RETURNS, -EINVAL, return uring_fsetxattr(c->t, c->file, "user.a", c->buf, 1, 8, NULL);)
+CASE(fsetxattr_null_name, RETURNS, -EFAULT, return uring_fsetxattr(c->t, c->file, NULL, c->buf, 1, 0, NULL);)
 CASE(close_negative_fd, COMPLETES_WITH, -EBADF, return uring_close(c->t, -1, NULL);)
 /* --- paths --- */
 CASE(openat2_null_path, RETURNS, -EFAULT, return uring_openat2(c->t, AT_FDCWD, NULL, O_RDONLY, 0, 0, NULL);)
@@ -175,6 +194,24 @@ static const struct bad_case cases[] = {
 	ROW(fallocate_huge_length, RETURNS, -EINVAL),
 	ROW(fallocate_unknown_mode, COMPLETES_WITH, -EOPNOTSUPP),
 	ROW(ftruncate_huge_length, RETURNS, -EINVAL),
+	ROW(sync_file_range_overflow, RETURNS, -EINVAL),
+	ROW(sync_file_range_unknown_flags, COMPLETES_WITH, -EINVAL),
+	ROW(fadvise_overflow, RETURNS, -EINVAL),
+	ROW(fadvise_unknown_advice, COMPLETES_WITH, -EINVAL),
+	ROW(madvise_unaligned, COMPLETES_WITH, -EINVAL),
+	ROW(splice2_offset_below_minus_one, RETURNS, -EINVAL),
+	ROW(splice2_unknown_flags, RETURNS, -EINVAL),
+	ROW(tee_unknown_flags, RETURNS, -EINVAL),
+	ROW(tee_not_a_pipe, COMPLETES_WITH, -EINVAL),
+	ROW(pipe_null_fds, RETURNS, -EFAULT),
+	ROW(pipe_unknown_flags, RETURNS, -EINVAL),
+	ROW(getxattr_null_path, RETURNS, -EFAULT),
+	ROW(getxattr_path_max, RETURNS, -ENAMETOOLONG),
+	ROW(fgetxattr_empty_name, RETURNS, -ERANGE),
+	ROW(fgetxattr_null_value, RETURNS, -EFAULT),
+	ROW(setxattr_too_big, RETURNS, -E2BIG),
+	ROW(fsetxattr_unknown_flags, RETURNS, -EINVAL),
+	ROW(fsetxattr_null_name, RETURNS, -EFAULT),
 	ROW(close_negative_fd, COMPLETES_WITH, -EBADF),
 	ROW(openat2_null_path, RETURNS, -EFAULT),
 	ROW(openat2_path_max, RETURNS, -ENAMETOOLONG),

@@ -958,7 +958,20 @@ static void op_path(struct world *w, struct ring_model *m, struct input *in)
 			off = (uint64_t)INT64_MAX + 1;   /* off + len overflows loff_t */
 			ex = -EINVAL;
 		}
-		switch (p1 % 4) {
+		switch (p1 % 7) {
+		case 4:
+			QUEUE(m, uring_sync_file_range(m->t, fd, off, (uint32_t)len, p2 & 0x7, data_), ex, K_OTHER,
+			      sure, "sync_file_range");
+			break;
+		case 5:
+			QUEUE(m, uring_fadvise(m->t, fd, off, len, p2 % 7, data_), ex, K_OTHER, sure, "fadvise");
+			break;
+		case 6:
+			/* the value buffer: the ring's statx outputs, never NULL */
+			QUEUE(m, uring_fgetxattr(m->t, fd, (p2 & 1) ? "user.a" : "", &m->sx[fl % 4],
+						 (p2 & 2) ? 16 : 0, data_),
+			      (p2 & 1) ? 0 : -ERANGE, K_OTHER, sure, "fgetxattr");
+			break;
 		case 0:
 			QUEUE(m, uring_fsync(m->t, fd, off, (uint32_t)len, data_), ex, K_OTHER, sure, "fsync");
 			break;
@@ -1010,9 +1023,17 @@ static void op_splice_poll(struct world *w, struct ring_model *m, struct input *
 		bool sure = (fa != w->pipe[0] && fa != w->pipe[1] && fa != w->sp[0] && fa != w->sp[1]) && s1;
 		QUEUE(m, uring_poll_add(m->t, fa, masks[(what >> 1) % 5], data_), 0, K_OTHER, sure, "poll_add");
 	} else {
-		QUEUE(m, uring_splice(m->t, pick_splice_fd(w, a, false), pick_splice_fd(w, b, true),
-				      (unsigned)(what >> 1) * 64u, data_),
-		      0, K_OTHER, false, "splice");
+		/* NONBLOCK, so an empty pipe ends the job; offsets only where no
+		 * pipe is (else -ESPIPE, still a completion) */
+		int64_t off = (what & 0x80) ? -1 : (int64_t)(b % 4) * 512;
+		if (what & 2)
+			QUEUE(m, uring_splice2(m->t, pick_splice_fd(w, a, false), off, pick_splice_fd(w, b, true),
+					       -1, (unsigned)(what >> 2) * 64u, SPLICE_F_NONBLOCK, data_),
+			      0, K_OTHER, false, "splice2");
+		else
+			QUEUE(m, uring_splice(m->t, pick_splice_fd(w, a, false), pick_splice_fd(w, b, true),
+					      (unsigned)(what >> 1) * 64u, data_),
+			      0, K_OTHER, false, "splice");
 	}
 }
 
