@@ -505,6 +505,36 @@ static inline uint64_t uring_message_value(uring_job job)
 	return (uint64_t)job & (uint64_t)INT64_MAX;
 }
 
+/* ---- futexes (6.7) ---- */
+/*
+ * A thread can wait on a futex and on I/O in the same ring.  32-bit words,
+ * 4-byte aligned; private to the process unless shared.  Before 6.7 the
+ * kernel completes these with -EINVAL (uring_op_supported tells first).
+ *
+ * uring_futex_wait (IORING_OP_FUTEX_WAIT): completes with 0 once woken by
+ * a wake whose mask shares a bit with mask, or -EAGAIN at once when *word
+ * is not expected.  uring_futex_wake: wakes up to nr waiters (futex(2)
+ * waiters too), completing with how many.  The word must stay valid until
+ * the completion.  Returns -EFAULT (NULL word), -EINVAL (misaligned word,
+ * mask 0; URING_FUTEX_BITSET_ANY matches every waiter).
+ */
+#define URING_FUTEX_BITSET_ANY 0xffffffffu
+URING_API uring_job uring_futex_wait(uring *t, uint32_t *word, uint32_t expected, uint32_t mask,
+				     bool shared, void *data);
+URING_API uring_job uring_futex_wake(uring *t, uint32_t *word, unsigned nr, uint32_t mask,
+				     bool shared, void *data);
+/* Waits on up to 128 words at once (IORING_OP_FUTEX_WAITV): completes with
+ * the index of the word woken, or -EAGAIN when one is not its expected
+ * value.  The array is copied; the words must stay valid until the
+ * completion.  Returns -EINVAL (n 0 or over 128, a misaligned word),
+ * -EFAULT (NULL array or word). */
+typedef struct uring_futex_waiter {
+	uint32_t *word;
+	uint32_t  expected;
+	bool      shared;
+} uring_futex_waiter;
+URING_API uring_job uring_futex_waitv(uring *t, const uring_futex_waiter *w, unsigned n, void *data);
+
 /* END beyond-ocaml */
 
 #ifdef __cplusplus

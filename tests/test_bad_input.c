@@ -149,6 +149,11 @@ CASE(register_files_null, RETURNS, -EFAULT, return uring_register_files(c->t, NU
 CASE(register_files_zero, RETURNS, -EINVAL, int fd = 0; return uring_register_files(c->t, &fd, 0);)
 CASE(files_update_without_table, RETURNS, -ENXIO, int fd = 0; return uring_register_files_update(c->t, 0, &fd, 1);)
 CASE(unregister_files_without_table, RETURNS, -ENXIO, return uring_unregister_files(c->t);)
+CASE(futex_wait_null_word, RETURNS, -EFAULT, return uring_futex_wait(c->t, NULL, 0, 1, false, NULL);)
+CASE(futex_wait_zero_mask, RETURNS, -EINVAL, return uring_futex_wait(c->t, (uint32_t *)(void *)c->buf, 0, 0, false, NULL);)
+CASE(futex_wake_misaligned, RETURNS, -EINVAL, return uring_futex_wake(c->t, (uint32_t *)(void *)(c->buf + 1), 1, 1, false, NULL);)
+CASE(futex_waitv_zero, RETURNS, -EINVAL, return uring_futex_waitv(c->t, (const uring_futex_waiter *)(void *)c->iov, 0, NULL);)
+CASE(futex_waitv_null, RETURNS, -EFAULT, return uring_futex_waitv(c->t, NULL, 1, NULL);)
 CASE(msg_ring_null_target, RETURNS, -EINVAL, return uring_msg_ring(c->t, NULL, 0, 1, NULL);)
 CASE(buf_ring_recycle_null, RETURNS, -EINVAL, return uring_buf_ring_recycle(NULL, 0);)
 CASE(buf_ring_destroy_null, RETURNS, -EINVAL, return uring_buf_ring_destroy(c->t, NULL);)
@@ -257,6 +262,11 @@ static const struct bad_case cases[] = {
 	ROW(files_update_without_table, RETURNS, -ENXIO),
 	ROW(unregister_files_without_table, RETURNS, -ENXIO),
 	ROW(msg_ring_null_target, RETURNS, -EINVAL),
+	ROW(futex_wait_null_word, RETURNS, -EFAULT),
+	ROW(futex_wait_zero_mask, RETURNS, -EINVAL),
+	ROW(futex_wake_misaligned, RETURNS, -EINVAL),
+	ROW(futex_waitv_zero, RETURNS, -EINVAL),
+	ROW(futex_waitv_null, RETURNS, -EFAULT),
 	ROW(buf_ring_recycle_null, RETURNS, -EINVAL),
 	ROW(buf_ring_destroy_null, RETURNS, -EINVAL),
 };

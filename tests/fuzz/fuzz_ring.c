@@ -786,7 +786,27 @@ static void op_cancel(struct world *w, struct ring_model *m, struct input *in)
 	uint8_t sel = u8(in), what = u8(in);
 	bool live;
 	uring_job target = pick_id(m, sel, &live);
-	switch (what % 8) {
+	/* futex words no op writes, so a wait for another value ends at once */
+	static uint32_t futex_words[2];
+	uint32_t *word = futex_words;
+	switch (what % 10) {
+	case 8:
+		QUEUE(m, uring_futex_wake(m->t, word, 1u + what / 16, URING_FUTEX_BITSET_ANY, what & 0x80, data_),
+		      0, K_OTHER, true, "futex_wake");
+		break;
+	case 9: {
+		/* never the word's value, so the wait ends at once (-EAGAIN);
+		 * a misaligned word is refused */
+		uring_futex_waiter v[2] = { { word, *word + 1, false }, { word + 1, word[1] + 1, true } };
+		if (what & 0x10)
+			QUEUE(m, uring_futex_waitv(m->t, v, 1u + (what >> 5) % 2, data_), 0, K_OTHER, true,
+			      "futex_waitv");
+		else
+			QUEUE(m, uring_futex_wait(m->t, (what & 0x20) ? (uint32_t *)(void *)((char *)word + 2) : word,
+						  *word + 1, URING_FUTEX_BITSET_ANY, false, data_),
+			      (what & 0x20) ? -EINVAL : 0, K_OTHER, true, "futex_wait");
+		break;
+	}
 	case 5:
 		QUEUE(m, uring_timeout_remove(m->t, target, data_), live ? 0 : -ENOENT, K_CANCEL, true,
 		      "timeout_remove");
