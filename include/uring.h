@@ -76,6 +76,7 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 #define URING_SETUP_IOPOLL         (1u << 0)
 #define URING_SETUP_SQPOLL         (1u << 1)   /* prefer polling_timeout_ms */
 #define URING_SETUP_CLAMP          (1u << 4)
+#define URING_SETUP_R_DISABLED     (1u << 6)   /* created disabled, for uring_register_restrictions */
 #define URING_SETUP_SUBMIT_ALL     (1u << 7)
 #define URING_SETUP_COOP_TASKRUN   (1u << 8)
 #define URING_SETUP_TASKRUN_FLAG   (1u << 9)
@@ -504,6 +505,36 @@ static inline uint64_t uring_message_value(uring_job job)
 {
 	return (uint64_t)job & (uint64_t)INT64_MAX;
 }
+
+/* ---- restrictions (5.10) ---- */
+/*
+ * What a ring may do once enabled.  ops: URING_OP_* values; register_ops:
+ * the kernel's IORING_REGISTER_* values (<linux/io_uring.h>);
+ * sqe_flags_allowed: URING_FIXED_FILE, _DRAIN, _LINK, _HARDLINK, _ASYNC the
+ * jobs may carry; sqe_flags_required: those every job must carry.
+ */
+typedef struct uring_restrictions {
+	const unsigned *ops;
+	unsigned        n_ops;
+	const unsigned *register_ops;
+	unsigned        n_register_ops;
+	unsigned        sqe_flags_allowed, sqe_flags_required;
+} uring_restrictions;
+/*
+ * On a ring created with URING_SETUP_R_DISABLED, before uring_enable_rings:
+ * 0, or -EBADFD (the ring is not disabled), -EBUSY (restrictions already
+ * registered), -EINVAL (a value over 255, more than 256 entries, flags
+ * over 0xff), -EFAULT (NULL r, or a NULL list with entries).  Once the
+ * ring is enabled, a job with another op or flag completes with -EACCES,
+ * and another register call (uring_set_fixed_buffer, uring_register_files,
+ * buffer rings, eventfd) returns -EACCES unless its IORING_REGISTER_* op
+ * was listed.  uring_op_supported keeps answering (the probe is taken
+ * here), and uring_exit can always release the ring.
+ */
+URING_API int uring_register_restrictions(uring *t, const uring_restrictions *r);
+/* Starts a ring created with URING_SETUP_R_DISABLED (until then submits
+ * fail with -EBADFD): 0, or -EBADFD when it is not disabled. */
+URING_API int uring_enable_rings(uring *t);
 
 /* ---- futexes (6.7) ---- */
 /*

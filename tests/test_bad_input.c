@@ -154,6 +154,9 @@ CASE(futex_wait_zero_mask, RETURNS, -EINVAL, return uring_futex_wait(c->t, (uint
 CASE(futex_wake_misaligned, RETURNS, -EINVAL, return uring_futex_wake(c->t, (uint32_t *)(void *)(c->buf + 1), 1, 1, false, NULL);)
 CASE(futex_waitv_zero, RETURNS, -EINVAL, return uring_futex_waitv(c->t, (const uring_futex_waiter *)(void *)c->iov, 0, NULL);)
 CASE(futex_waitv_null, RETURNS, -EFAULT, return uring_futex_waitv(c->t, NULL, 1, NULL);)
+CASE(restrictions_null, RETURNS, -EFAULT, return uring_register_restrictions(c->t, NULL);)
+CASE(restrictions_enabled_ring, RETURNS, -EBADFD, uring_restrictions r = { 0 }; return uring_register_restrictions(c->t, &r);)
+CASE(enable_rings_enabled_ring, RETURNS, -EBADFD, return uring_enable_rings(c->t);)
 CASE(msg_ring_null_target, RETURNS, -EINVAL, return uring_msg_ring(c->t, NULL, 0, 1, NULL);)
 CASE(buf_ring_recycle_null, RETURNS, -EINVAL, return uring_buf_ring_recycle(NULL, 0);)
 CASE(buf_ring_destroy_null, RETURNS, -EINVAL, return uring_buf_ring_destroy(c->t, NULL);)
@@ -262,6 +265,9 @@ static const struct bad_case cases[] = {
 	ROW(files_update_without_table, RETURNS, -ENXIO),
 	ROW(unregister_files_without_table, RETURNS, -ENXIO),
 	ROW(msg_ring_null_target, RETURNS, -EINVAL),
+	ROW(restrictions_null, RETURNS, -EFAULT),
+	ROW(restrictions_enabled_ring, RETURNS, -EBADFD),
+	ROW(enable_rings_enabled_ring, RETURNS, -EBADFD),
 	ROW(futex_wait_null_word, RETURNS, -EFAULT),
 	ROW(futex_wait_zero_mask, RETURNS, -EINVAL),
 	ROW(futex_wake_misaligned, RETURNS, -EINVAL),
