@@ -20,7 +20,7 @@
  *    Data buffers, struct statx outputs, uring_sockaddr for accept and
  *    uring_msghdr for recv_msg must stay valid until the job's completion
  *    has been collected.
- *  - Every fd the library creates (socket, accept, recv_msg,
+ *  - Every fd the library creates (socket, accept, recv_msg, pipe,
  *    fixed_fd_install unless told otherwise) is close-on-exec.
  *  - Kernels: Linux 5.10 or later (uring_create refuses older ones with
  *    EOPNOTSUPP).  What needs a newer kernel is marked [5.19] etc.; on a
@@ -92,6 +92,7 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 #define URING_SETUP_IOPOLL         (1u << 0)
 #define URING_SETUP_SQPOLL         (1u << 1)   /* prefer polling_timeout_ms */
 #define URING_SETUP_CLAMP          (1u << 4)
+#define URING_SETUP_R_DISABLED     (1u << 6)   /* created disabled, for uring_register_restrictions */
 #define URING_SETUP_SUBMIT_ALL     (1u << 7)   /* [5.18] */
 #define URING_SETUP_COOP_TASKRUN   (1u << 8)   /* [5.19] */
 #define URING_SETUP_TASKRUN_FLAG   (1u << 9)   /* [5.19] */
@@ -166,6 +167,12 @@ URING_API unsigned uring_sqe_ready(const uring *t);     /* queued, not yet consu
  * -ENOSPC inside a link chain: check this before starting a chain). */
 URING_API unsigned uring_sq_space_left(const uring *t);
 URING_API void     uring_get_debug_stats(const uring *t, uring_stats *out);
+/* Every field of *s on one line, for logs (OCaml's Stats.pp), as
+ * snprintf: at most size bytes with the NUL, and returns the length the
+ * whole line needs (truncated when >= size).  -EINVAL: NULL s, or NULL
+ * buf with size > 0.  URING_STATS_LINE_MAX always suffices. */
+#define URING_STATS_LINE_MAX 160
+URING_API int      uring_stats_format(char *buf, size_t size, const uring_stats *s);
 
 /* SQEs submitted (>= 0) or -errno; no syscall when nothing is queued. */
 URING_API int uring_submit(uring *t);
@@ -240,6 +247,31 @@ URING_API uring_job uring_timeout(uring *t, uring_clock clock, uint64_t ns, bool
  * target -ECANCELED and cancel 0; or target -EINTR and cancel -EALREADY;
  * or target's own result and cancel -ENOENT. */
 URING_API uring_job uring_cancel(uring *t, uring_job job, void *data);
+/*
+ * A repeating timer as one job (IORING_TIMEOUT_MULTISHOT, 6.4): every ns
+ * (relative) on clock, a -ETIME completion with URING_CQE_F_MORE; count
+ * times (0: until cancelled), the last one without F_MORE, which frees the
+ * job.  uring_cancel or uring_timeout_remove end it with -ECANCELED
+ * (without F_MORE).  Returns -EINVAL for ns 0 or an unknown clock.  A
+ * kernel before 6.4 completes it once with -EINVAL.
+ */
+URING_API uring_job uring_timeout_multishot(uring *t, uring_clock clock, uint64_t ns,
+					    unsigned count, void *data);
+/*
+ * IORING_OP_TIMEOUT_REMOVE (5.5) on a uring_timeout or multishot job:
+ * completes with 0 (the timeout then completes with -ECANCELED), -EALREADY
+ * (it is firing), or -ENOENT (not a pending timeout).  Returns -ENOENT,
+ * nothing queued, when the job was already collected (as uring_cancel).
+ */
+URING_API uring_job uring_timeout_remove(uring *t, uring_job timeout, void *data);
+/*
+ * Re-arms a pending timeout to ns from now (or at ns on its clock when
+ * absolute), IORING_TIMEOUT_UPDATE (5.11): completes with 0, or -ENOENT
+ * (not a pending timeout); a kernel before 5.11 completes it with
+ * -EINVAL.  Returns -ENOENT for a collected job.  The timespec is copied.
+ */
+URING_API uring_job uring_timeout_update(uring *t, uring_job timeout, uint64_t ns, bool absolute,
+					 void *data);
 
 /* files */
 URING_API uring_job uring_openat2(uring *t, int dirfd, const char *path, uint64_t flags,
@@ -255,6 +287,18 @@ URING_API uring_job uring_readv2(uring *t, int fd, const struct iovec *iov, unsi
 				 int64_t file_offset, int rw_flags, void *data);
 URING_API uring_job uring_writev2(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
 				  int64_t file_offset, int rw_flags, void *data);
+/*
+ * The "2" variants take RWF_* flags (preadv2(2) / pwritev2(2)): RWF_HIPRI,
+ * DSYNC, SYNC, NOWAIT, APPEND, NOAPPEND (6.9), ATOMIC (6.11), DONTCACHE
+ * (6.14), from <sys/uio.h> or <linux/fs.h>.  They pass to the kernel
+ * unchecked: a bit the running kernel does not know completes with
+ * -EOPNOTSUPP; RWF_NOWAIT with no data ready completes with -EAGAIN.
+ * Otherwise each is its plain function, which is the variant with 0.
+ */
+URING_API uring_job uring_read2(uring *t, int fd, void *buf, unsigned len, int64_t file_offset,
+				int rw_flags, void *data);
+URING_API uring_job uring_write2(uring *t, int fd, const void *buf, unsigned len,
+				 int64_t file_offset, int rw_flags, void *data);
 URING_API uring_job uring_splice(uring *t, int fd_in, int fd_out, unsigned len, void *data);
 URING_API uring_job uring_poll_add(uring *t, int fd, unsigned poll_mask, void *data);
 URING_API uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
@@ -274,6 +318,51 @@ URING_API uring_job uring_fsync(uring *t, int fd, uint64_t off, uint32_t len, vo
 URING_API uring_job uring_fdatasync(uring *t, int fd, uint64_t off, uint32_t len, void *data);
 URING_API uring_job uring_fallocate(uring *t, int fd, int mode, uint64_t off, uint64_t len, void *data);
 URING_API uring_job uring_ftruncate(uring *t, int fd, uint64_t len, void *data);   /* [6.9] */
+/* IORING_OP_SYNC_FILE_RANGE (5.2) as sync_file_range(2): flags are
+ * SYNC_FILE_RANGE_*, checked by the kernel (-EINVAL completion).  Returns
+ * -EINVAL when off + len overflows a signed 64-bit offset. */
+URING_API uring_job uring_sync_file_range(uring *t, int fd, uint64_t off, uint32_t len,
+					  unsigned flags, void *data);
+/* IORING_OP_FADVISE (5.6) as posix_fadvise(2) (POSIX_FADV_*; len 0: to the
+ * end of the file), completing with 0 or -errno (-EINVAL: unknown advice,
+ * -ESPIPE: a pipe).  A len above 4 GiB needs 6.11 (older kernels complete
+ * with -EINVAL).  Returns -EINVAL when off + len overflows. */
+URING_API uring_job uring_fadvise(uring *t, int fd, uint64_t off, uint64_t len, int advice,
+				  void *data);
+/* IORING_OP_MADVISE (5.6) as madvise(2) on [addr, addr+len) (MADV_*;
+ * len above 4 GiB as for uring_fadvise).  -EOPNOTSUPP: a kernel built
+ * without madvise. */
+URING_API uring_job uring_madvise(uring *t, void *addr, uint64_t len, int advice, void *data);
+/* IORING_OP_SPLICE (5.7) as splice(2): off_in / off_out -1 for none (the
+ * file position; a pipe end needs -1, else -ESPIPE), flags SPLICE_F_*.
+ * Returns -EINVAL for an offset below -1 or an unknown flag. */
+URING_API uring_job uring_splice2(uring *t, int fd_in, int64_t off_in, int fd_out, int64_t off_out,
+				  unsigned len, unsigned flags, void *data);
+/* IORING_OP_TEE (5.8) as tee(2): both fds pipes; -EINVAL: unknown flag. */
+URING_API uring_job uring_tee(uring *t, int fd_in, int fd_out, unsigned len, unsigned flags,
+			      void *data);
+/* IORING_OP_PIPE (6.16) as pipe2(2): completes with 0 and fds[0], fds[1]
+ * written (close-on-exec always; flags: O_NONBLOCK, O_DIRECT).  fds must
+ * stay valid until the completion.  Returns -EINVAL (other flags), -EFAULT
+ * (NULL fds).  Before 6.16 the kernel completes it with -EINVAL. */
+URING_API uring_job uring_pipe(uring *t, int fds[2], int flags, void *data);
+/*
+ * Extended attributes (5.19) as getxattr(2) / fgetxattr / setxattr /
+ * fsetxattr: a get completes with the value's length (size 0: the length
+ * only) or -errno (-ENODATA, -ERANGE: size too small); a set with 0
+ * (flags: XATTR_CREATE, XATTR_REPLACE).  path and name are copied; value
+ * must stay valid until the completion.  Returns -EFAULT (NULL path or
+ * name, NULL value with size > 0), -ENAMETOOLONG (path), -ERANGE (name
+ * empty or over 255 bytes), -E2BIG (a set over 64 KiB), -EINVAL (flags).
+ */
+URING_API uring_job uring_getxattr(uring *t, const char *path, const char *name, void *value,
+				   size_t size, void *data);
+URING_API uring_job uring_fgetxattr(uring *t, int fd, const char *name, void *value, size_t size,
+				    void *data);
+URING_API uring_job uring_setxattr(uring *t, const char *path, const char *name, const void *value,
+				   size_t size, int flags, void *data);
+URING_API uring_job uring_fsetxattr(uring *t, int fd, const char *name, const void *value,
+				    size_t size, int flags, void *data);
 
 /* the registered (fixed) buffer, Uring.set_fixed_buffer / Uring.Region */
 /* 0.  -ENOMEM: RLIMIT_MEMLOCK too low.  -EBUSY: active ops.  -EFAULT: NULL
@@ -283,12 +372,21 @@ URING_API void *uring_fixed_buffer(const uring *t, size_t *len);
 /* -EINVAL when [off, off+len) is outside the fixed buffer. */
 URING_API uring_job uring_read_fixed(uring *t, int fd, size_t off, unsigned len, int64_t file_offset, void *data);
 URING_API uring_job uring_write_fixed(uring *t, int fd, size_t off, unsigned len, int64_t file_offset, void *data);
+/* With RWF_* flags, as uring_read2 (READ_FIXED / WRITE_FIXED take them since 5.1). */
+URING_API uring_job uring_read_fixed2(uring *t, int fd, size_t off, unsigned len,
+				      int64_t file_offset, int rw_flags, void *data);
+URING_API uring_job uring_write_fixed2(uring *t, int fd, size_t off, unsigned len,
+				       int64_t file_offset, int rw_flags, void *data);
 /* Vectored fixed-buffer I/O [6.15]: every iovec must lie inside the fixed
  * buffer (-EINVAL). */
 URING_API uring_job uring_readv_fixed(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
 				      int64_t file_offset, void *data);
 URING_API uring_job uring_writev_fixed(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
 				       int64_t file_offset, void *data);
+URING_API uring_job uring_readv_fixed2(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+				       int64_t file_offset, int rw_flags, void *data);
+URING_API uring_job uring_writev_fixed2(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+					int64_t file_offset, int rw_flags, void *data);
 
 typedef struct uring_region uring_region;
 typedef struct uring_chunk { uring_region *region; size_t offset; } uring_chunk;
@@ -306,6 +404,10 @@ URING_API void    *uring_chunk_ptr(uring_chunk c);
 /* -EINVAL: len > block size, or the chunk's region is not over t's fixed buffer. */
 URING_API uring_job uring_read_chunk(uring *t, int fd, uring_chunk c, unsigned len, int64_t file_offset, void *data);
 URING_API uring_job uring_write_chunk(uring *t, int fd, uring_chunk c, unsigned len, int64_t file_offset, void *data);
+URING_API uring_job uring_read_chunk2(uring *t, int fd, uring_chunk c, unsigned len,
+				      int64_t file_offset, int rw_flags, void *data);
+URING_API uring_job uring_write_chunk2(uring *t, int fd, uring_chunk c, unsigned len,
+				       int64_t file_offset, int rw_flags, void *data);
 
 /* sockets */
 URING_API uring_job uring_socket(uring *t, int domain, int type, int protocol, void *data);   /* [5.19] */
@@ -375,6 +477,12 @@ URING_API int uring_job_set_flags(uring *t, uring_job job, unsigned flags);
  * -ETIME; if the job finishes first, this one completes with -ECANCELED.
  */
 URING_API uring_job uring_link_timeout(uring *t, uint64_t ns, void *data);
+/* Re-arms a pending uring_link_timeout to ns from now (IORING_LINK_TIMEOUT_
+ * UPDATE, 5.15): completes with 0, or -ENOENT once it fired or its job
+ * ended; -EINVAL from kernels before 5.15.  Returns -ENOENT for a
+ * collected job, nothing queued. */
+URING_API uring_job uring_link_timeout_update(uring *t, uring_job link_timeout, uint64_t ns,
+					      void *data);
 
 /* ---- provided-buffer rings and multishot ops ---- */
 typedef struct uring_buf_ring uring_buf_ring;
@@ -628,6 +736,66 @@ static inline uint64_t uring_message_value(uring_job job)
 {
 	return (uint64_t)job & (uint64_t)INT64_MAX;
 }
+
+/* ---- restrictions (5.10) ---- */
+/*
+ * What a ring may do once enabled.  ops: URING_OP_* values; register_ops:
+ * the kernel's IORING_REGISTER_* values (<linux/io_uring.h>);
+ * sqe_flags_allowed: URING_FIXED_FILE, _DRAIN, _LINK, _HARDLINK, _ASYNC the
+ * jobs may carry; sqe_flags_required: those every job must carry.
+ */
+typedef struct uring_restrictions {
+	const unsigned *ops;
+	unsigned        n_ops;
+	const unsigned *register_ops;
+	unsigned        n_register_ops;
+	unsigned        sqe_flags_allowed, sqe_flags_required;
+} uring_restrictions;
+/*
+ * On a ring created with URING_SETUP_R_DISABLED, before uring_enable_rings:
+ * 0, or -EBADFD (the ring is not disabled), -EBUSY (restrictions already
+ * registered), -EINVAL (a value over 255, more than 256 entries, flags
+ * over 0xff), -EFAULT (NULL r, or a NULL list with entries).  Once the
+ * ring is enabled, a job with another op or flag completes with -EACCES,
+ * and another register call (uring_set_fixed_buffer, uring_register_files,
+ * buffer rings, eventfd) returns -EACCES unless its IORING_REGISTER_* op
+ * was listed.  uring_op_supported keeps answering (the probe is taken
+ * here), and uring_exit can always release the ring.
+ */
+URING_API int uring_register_restrictions(uring *t, const uring_restrictions *r);
+/* Starts a ring created with URING_SETUP_R_DISABLED (until then submits
+ * fail with -EBADFD): 0, or -EBADFD when it is not disabled. */
+URING_API int uring_enable_rings(uring *t);
+
+/* ---- futexes (6.7) ---- */
+/*
+ * A thread can wait on a futex and on I/O in the same ring.  32-bit words,
+ * 4-byte aligned; private to the process unless shared.  Before 6.7 the
+ * kernel completes these with -EINVAL (uring_op_supported tells first).
+ *
+ * uring_futex_wait (IORING_OP_FUTEX_WAIT): completes with 0 once woken by
+ * a wake whose mask shares a bit with mask, or -EAGAIN at once when *word
+ * is not expected.  uring_futex_wake: wakes up to nr waiters (futex(2)
+ * waiters too), completing with how many.  The word must stay valid until
+ * the completion.  Returns -EFAULT (NULL word), -EINVAL (misaligned word,
+ * mask 0; URING_FUTEX_BITSET_ANY matches every waiter).
+ */
+#define URING_FUTEX_BITSET_ANY 0xffffffffu
+URING_API uring_job uring_futex_wait(uring *t, uint32_t *word, uint32_t expected, uint32_t mask,
+				     bool shared, void *data);
+URING_API uring_job uring_futex_wake(uring *t, uint32_t *word, unsigned nr, uint32_t mask,
+				     bool shared, void *data);
+/* Waits on up to 128 words at once (IORING_OP_FUTEX_WAITV): completes with
+ * the index of the word woken, or -EAGAIN when one is not its expected
+ * value.  The array is copied; the words must stay valid until the
+ * completion.  Returns -EINVAL (n 0 or over 128, a misaligned word),
+ * -EFAULT (NULL array or word). */
+typedef struct uring_futex_waiter {
+	uint32_t *word;
+	uint32_t  expected;
+	bool      shared;
+} uring_futex_waiter;
+URING_API uring_job uring_futex_waitv(uring *t, const uring_futex_waiter *w, unsigned n, void *data);
 
 /* END beyond-ocaml */
 

@@ -69,7 +69,7 @@ static int fixed_range_check(const uring *t, size_t off, size_t len)
 }
 
 static uring_job fixed_queue(uring *t, uint8_t opcode, int fd, size_t off, unsigned len,
-			     int64_t file_offset, void *data)
+			     int64_t file_offset, int rw_flags, void *data)
 {
 	if (!t || file_offset < -1)
 		return -EINVAL;
@@ -80,17 +80,30 @@ static uring_job fixed_queue(uring *t, uint8_t opcode, int fd, size_t off, unsig
 	if (!sqe)
 		return uring__sq_full(t);
 	uring__sqe_rw(sqe, opcode, fd, (uint8_t *)t->fixed_buf + off, len, (uint64_t)file_offset);   /* buf_index 0 */
+	sqe->rw_flags = (uint32_t)rw_flags;   /* as in ops_rw.c: the kernel's to check */
 	return uring__sqe_commit(t, sqe, data);
+}
+
+uring_job uring_read_fixed2(uring *t, int fd, size_t off, unsigned len, int64_t file_offset,
+			    int rw_flags, void *data)
+{
+	return fixed_queue(t, IORING_OP_READ_FIXED, fd, off, len, file_offset, rw_flags, data);
+}
+
+uring_job uring_write_fixed2(uring *t, int fd, size_t off, unsigned len, int64_t file_offset,
+			     int rw_flags, void *data)
+{
+	return fixed_queue(t, IORING_OP_WRITE_FIXED, fd, off, len, file_offset, rw_flags, data);
 }
 
 uring_job uring_read_fixed(uring *t, int fd, size_t off, unsigned len, int64_t file_offset, void *data)
 {
-	return fixed_queue(t, IORING_OP_READ_FIXED, fd, off, len, file_offset, data);
+	return uring_read_fixed2(t, fd, off, len, file_offset, 0, data);
 }
 
 uring_job uring_write_fixed(uring *t, int fd, size_t off, unsigned len, int64_t file_offset, void *data)
 {
-	return fixed_queue(t, IORING_OP_WRITE_FIXED, fd, off, len, file_offset, data);
+	return uring_write_fixed2(t, fd, off, len, file_offset, 0, data);
 }
 
 /* Every iovec inside the fixed buffer, as OCaml's "Buffer does not belong
@@ -112,7 +125,7 @@ static int iov_in_fixed(const uring *t, const struct iovec *iov, unsigned iovcnt
  * every opcode (uring__sqe_commit).
  */
 static uring_job fixedv_queue(uring *t, uint8_t opcode, int fd, const struct iovec *iov,
-			      unsigned iovcnt, int64_t file_offset, void *data)
+			      unsigned iovcnt, int64_t file_offset, int rw_flags, void *data)
 {
 	if (!t || file_offset < -1)
 		return -EINVAL;
@@ -129,19 +142,32 @@ static uring_job fixedv_queue(uring *t, uint8_t opcode, int fd, const struct iov
 	if (ret < 0)
 		return ret;
 	uring__sqe_rw(sqe, opcode, fd, copy, iovcnt, (uint64_t)file_offset);   /* buf_index 0 */
+	sqe->rw_flags = (uint32_t)rw_flags;
 	return uring__sqe_commit(t, sqe, data);
+}
+
+uring_job uring_readv_fixed2(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+			     int64_t file_offset, int rw_flags, void *data)
+{
+	return fixedv_queue(t, IORING_OP_READV_FIXED, fd, iov, iovcnt, file_offset, rw_flags, data);
+}
+
+uring_job uring_writev_fixed2(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+			      int64_t file_offset, int rw_flags, void *data)
+{
+	return fixedv_queue(t, IORING_OP_WRITEV_FIXED, fd, iov, iovcnt, file_offset, rw_flags, data);
 }
 
 uring_job uring_readv_fixed(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
 			    int64_t file_offset, void *data)
 {
-	return fixedv_queue(t, IORING_OP_READV_FIXED, fd, iov, iovcnt, file_offset, data);
+	return uring_readv_fixed2(t, fd, iov, iovcnt, file_offset, 0, data);
 }
 
 uring_job uring_writev_fixed(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
 			     int64_t file_offset, void *data)
 {
-	return fixedv_queue(t, IORING_OP_WRITEV_FIXED, fd, iov, iovcnt, file_offset, data);
+	return uring_writev_fixed2(t, fd, iov, iovcnt, file_offset, 0, data);
 }
 
 /*
@@ -166,18 +192,30 @@ static int64_t chunk_fixed_offset(const uring *t, uring_chunk c, unsigned len)
 	return (int64_t)(start - base + c.offset);
 }
 
-uring_job uring_read_chunk(uring *t, int fd, uring_chunk c, unsigned len, int64_t file_offset, void *data)
+uring_job uring_read_chunk2(uring *t, int fd, uring_chunk c, unsigned len, int64_t file_offset,
+			    int rw_flags, void *data)
 {
 	if (!t)
 		return -EINVAL;
 	int64_t off = chunk_fixed_offset(t, c, len);
-	return off < 0 ? off : uring_read_fixed(t, fd, (size_t)off, len, file_offset, data);
+	return off < 0 ? off : uring_read_fixed2(t, fd, (size_t)off, len, file_offset, rw_flags, data);
+}
+
+uring_job uring_write_chunk2(uring *t, int fd, uring_chunk c, unsigned len, int64_t file_offset,
+			     int rw_flags, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int64_t off = chunk_fixed_offset(t, c, len);
+	return off < 0 ? off : uring_write_fixed2(t, fd, (size_t)off, len, file_offset, rw_flags, data);
+}
+
+uring_job uring_read_chunk(uring *t, int fd, uring_chunk c, unsigned len, int64_t file_offset, void *data)
+{
+	return uring_read_chunk2(t, fd, c, len, file_offset, 0, data);
 }
 
 uring_job uring_write_chunk(uring *t, int fd, uring_chunk c, unsigned len, int64_t file_offset, void *data)
 {
-	if (!t)
-		return -EINVAL;
-	int64_t off = chunk_fixed_offset(t, c, len);
-	return off < 0 ? off : uring_write_fixed(t, fd, (size_t)off, len, file_offset, data);
+	return uring_write_chunk2(t, fd, c, len, file_offset, 0, data);
 }

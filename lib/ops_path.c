@@ -14,17 +14,8 @@
 
 #include "direct.h"
 #include "hold.h"
+#include "path.h"
 #include "ring.h"
-
-/* A path's errors, found before an SQE is taken so a full SQ never hides
- * them: -EFAULT for NULL, -ENAMETOOLONG at PATH_MAX bytes or more (the
- * kernel's getname limit). */
-static int path_check(const char *path)
-{
-	if (!path)
-		return -EFAULT;
-	return strnlen(path, PATH_MAX) == PATH_MAX ? -ENAMETOOLONG : 0;
-}
 
 struct path_copies {
 	const char *a, *b;     /* b is NULL when only one path was given */
@@ -32,7 +23,7 @@ struct path_copies {
 };
 
 /* Everything an op copies (its paths, and open_how for openat2), in one
- * sketch allocation.  Paths must have passed path_check. */
+ * sketch allocation.  Paths must have passed uring__path_check. */
 static int sketch_copy(uring *t, const char *a, const char *b, size_t extra_len, struct path_copies *out)
 {
 	size_t extra = (extra_len + 7u) & ~(size_t)7u;
@@ -59,9 +50,9 @@ static int path_sqe(uring *t, uint8_t opcode, int dirfd, const char *a, const ch
 {
 	if (!t)
 		return -EINVAL;
-	int ret = path_check(a);
+	int ret = uring__path_check(a);
 	if (ret == 0 && npaths == 2)
-		ret = path_check(b);
+		ret = uring__path_check(b);
 	if (ret < 0)
 		return ret;
 	*sqe = uring__sqe_next(t);
@@ -144,11 +135,11 @@ uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
 		      unsigned mask, struct statx *out, void *data)
 {
 	/* The order statx(2) reports in: the path's errors before out's. */
-	if (t && path_check(path) == 0 && !out)
+	if (t && uring__path_check(path) == 0 && !out)
 		return -EFAULT;
 	struct uring__hold *held = NULL;
 	char *late_copy = NULL;
-	if (t && path_check(path) == 0 && statx_reads_path_late(t)) {
+	if (t && uring__path_check(path) == 0 && statx_reads_path_late(t)) {
 		held = uring__ring_hold(t);
 		if (!held || uring__hold_reserve(t, held) < 0 || !(late_copy = strdup(path)))
 			return -ENOMEM;

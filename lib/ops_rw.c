@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: ISC */
-/* Plain reads and writes: IORING_OP_READ / IORING_OP_WRITE (5.6+), and the
- * multishot read (IORING_OP_READ_MULTISHOT, 6.7). */
+/*
+ * Plain reads and writes: IORING_OP_READ / IORING_OP_WRITE (5.6+), with
+ * RWF_* flags (the "2" variants) as preadv2(2) / pwritev2(2).  The flags
+ * pass through unchecked: which RWF_* bits exist depends on the kernel
+ * (RWF_ATOMIC 6.11, RWF_DONTCACHE 6.14), and the kernel's io_prep_rw ->
+ * kiocb_set_rw_flags answers an unknown one with an -EOPNOTSUPP completion.
+ * Also the multishot read (IORING_OP_READ_MULTISHOT, 6.7).
+ */
 #include "buf_ring.h"
 #include "ring.h"
 
@@ -16,25 +22,38 @@ static int rw_check(const uring *t, const void *buf, unsigned len, int64_t file_
 }
 
 static uring_job rw_queue(uring *t, uint8_t opcode, int fd, const void *buf, unsigned len,
-			  int64_t file_offset, void *data)
+			  int64_t file_offset, int rw_flags, void *data)
 {
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return uring__sq_full(t);
 	uring__sqe_rw(sqe, opcode, fd, buf, len, (uint64_t)file_offset);
+	sqe->rw_flags = (uint32_t)rw_flags;
 	return uring__sqe_commit(t, sqe, data);
+}
+
+uring_job uring_read2(uring *t, int fd, void *buf, unsigned len, int64_t file_offset, int rw_flags,
+		     void *data)
+{
+	int ret = rw_check(t, buf, len, file_offset);
+	return ret < 0 ? ret : rw_queue(t, IORING_OP_READ, fd, buf, len, file_offset, rw_flags, data);
+}
+
+uring_job uring_write2(uring *t, int fd, const void *buf, unsigned len, int64_t file_offset,
+		      int rw_flags, void *data)
+{
+	int ret = rw_check(t, buf, len, file_offset);
+	return ret < 0 ? ret : rw_queue(t, IORING_OP_WRITE, fd, buf, len, file_offset, rw_flags, data);
 }
 
 uring_job uring_read(uring *t, int fd, void *buf, unsigned len, int64_t file_offset, void *data)
 {
-	int ret = rw_check(t, buf, len, file_offset);
-	return ret < 0 ? ret : rw_queue(t, IORING_OP_READ, fd, buf, len, file_offset, data);
+	return uring_read2(t, fd, buf, len, file_offset, 0, data);
 }
 
 uring_job uring_write(uring *t, int fd, const void *buf, unsigned len, int64_t file_offset, void *data)
 {
-	int ret = rw_check(t, buf, len, file_offset);
-	return ret < 0 ? ret : rw_queue(t, IORING_OP_WRITE, fd, buf, len, file_offset, data);
+	return uring_write2(t, fd, buf, len, file_offset, 0, data);
 }
 
 /*

@@ -41,6 +41,7 @@ static uint64_t thread_identity(void)
 
 #define SETUP_FLAGS_ACCEPTED                                                   \
 	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | IORING_SETUP_CLAMP |      \
+	 IORING_SETUP_R_DISABLED |                                             \
 	 IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN |                 \
 	 IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | \
 	 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |             \

@@ -56,6 +56,11 @@ struct uring__sqe {
 		uint32_t hardlink_flags;
 		uint32_t msg_ring_flags;
 		uint32_t nop_flags;
+		uint32_t fadvise_advice;
+		uint32_t sync_range_flags;
+		uint32_t xattr_flags;
+		uint32_t pipe_flags;
+		uint32_t futex_flags;
 		uint32_t op_flags;
 	};
 	uint64_t user_data;

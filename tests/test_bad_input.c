@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 struct ctx {
@@ -53,11 +54,18 @@ CASE(wait_many_min_above_max, RETURNS, -EINVAL, uring_completion cs[2]; return u
 CASE(wait_many_zero_min, RETURNS, -EINVAL, uring_completion cs[2]; return uring_wait_many(c->t, cs, 2, 0, 1000);)
 CASE(get_cqe_null_out, RETURNS, -EINVAL, return uring_get_cqe_nonblocking(c->t, NULL);)
 CASE(reap_null_out, RETURNS, -EINVAL, return uring_reap(c->t, NULL, 8);)
+CASE(stats_format_null_stats, RETURNS, -EINVAL, return uring_stats_format(c->buf, sizeof(c->buf), NULL);)
+CASE(stats_format_null_buffer, RETURNS, -EINVAL, uring_stats s = { 0 }; return uring_stats_format(NULL, 8, &s);)
 CASE(exit_null_ring, RETURNS, -EINVAL, return uring_exit(NULL);)
 CASE(eventfd_negative, RETURNS, -EBADF, return uring_register_eventfd(c->t, -1);)
 CASE(eventfd_not_an_eventfd, RETURNS, -EINVAL, return uring_register_eventfd(c->t, c->file);)
 CASE(timeout_unknown_clock, RETURNS, -EINVAL, return uring_timeout(c->t, (uring_clock)42, 1, false, NULL);)
 CASE(cancel_invented_id, RETURNS, -ENOENT, return uring_cancel(c->t, 12345, NULL);)
+CASE(timeout_remove_invented_id, RETURNS, -ENOENT, return uring_timeout_remove(c->t, 12345, NULL);)
+CASE(timeout_update_invented_id, RETURNS, -ENOENT, return uring_timeout_update(c->t, 12345, 1, false, NULL);)
+CASE(link_timeout_update_invented_id, RETURNS, -ENOENT, return uring_link_timeout_update(c->t, 12345, 1, NULL);)
+CASE(timeout_multishot_zero_period, RETURNS, -EINVAL, return uring_timeout_multishot(c->t, URING_CLOCK_MONOTONIC, 0, 1, NULL);)
+CASE(timeout_multishot_unknown_clock, RETURNS, -EINVAL, return uring_timeout_multishot(c->t, (uring_clock)42, 1000, 1, NULL);)
 CASE(cancel_negative_id, RETURNS, -ENOENT, return uring_cancel(c->t, -1, NULL);)
 /* --- files --- */
 CASE(read_null_buffer, RETURNS, -EFAULT, return uring_read(c->t, c->pipe_r, NULL, 10, 0, NULL);)
@@ -70,6 +78,8 @@ CASE(readv_over_iov_max, RETURNS, -EINVAL, return uring_readv(c->t, c->file, c->
 CASE(writev_over_iov_max, RETURNS, -EINVAL, return uring_writev(c->t, c->file, c->iov, IOV_MAX + 1, 0, NULL);)
 CASE(readv2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP, return uring_readv2(c->t, c->file, c->iov, 1, 0, 1 << 30, NULL);)
 CASE(writev2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP, return uring_writev2(c->t, c->file, c->iov, 1, 0, 1 << 30, NULL);)
+CASE(read2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP, return uring_read2(c->t, c->file, c->buf, 1, 0, 1 << 30, NULL);)
+CASE(write2_null_buffer, RETURNS, -EFAULT, return uring_write2(c->t, c->pipe_w, NULL, 1, 0, RWF_NOWAIT, NULL);)
 CASE(splice_negative_fd, COMPLETES_WITH, -EBADF, return uring_splice(c->t, -1, c->pipe_w, 10, NULL);)
 CASE(poll_negative_fd, COMPLETES_WITH, -EBADF, return uring_poll_add(c->t, -1, 1, NULL);)
 CASE(fsync_negative_fd, COMPLETES_WITH, -EBADF, return uring_fsync(c->t, -1, 0, 0, NULL);)
@@ -77,6 +87,24 @@ CASE(fdatasync_negative_fd, COMPLETES_WITH, -EBADF, return uring_fdatasync(c->t,
 CASE(fallocate_huge_length, RETURNS, -EINVAL, return uring_fallocate(c->t, c->file, 0, 0, UINT64_MAX, NULL);)
 CASE(fallocate_unknown_mode, COMPLETES_WITH, -EOPNOTSUPP, return uring_fallocate(c->t, c->file, 1 << 20, 0, 10, NULL);)
 CASE(ftruncate_huge_length, RETURNS, -EINVAL, return uring_ftruncate(c->t, c->file, UINT64_MAX, NULL);)
+CASE(sync_file_range_overflow, RETURNS, -EINVAL, return uring_sync_file_range(c->t, c->file, UINT64_MAX, 1, 0, NULL);)
+CASE(sync_file_range_unknown_flags, COMPLETES_WITH, -EINVAL, return uring_sync_file_range(c->t, c->file, 0, 1, 1u << 9, NULL);)
+CASE(fadvise_overflow, RETURNS, -EINVAL, return uring_fadvise(c->t, c->file, INT64_MAX, 2, 0, NULL);)
+CASE(fadvise_unknown_advice, COMPLETES_WITH, -EINVAL, return uring_fadvise(c->t, c->file, 0, 1, 1000, NULL);)
+CASE(madvise_unaligned, COMPLETES_WITH, -EINVAL, return uring_madvise(c->t, c->buf + 1, 1, MADV_NORMAL, NULL);)
+CASE(splice2_offset_below_minus_one, RETURNS, -EINVAL, return uring_splice2(c->t, c->file, -2, c->pipe_w, -1, 1, 0, NULL);)
+CASE(splice2_unknown_flags, RETURNS, -EINVAL, return uring_splice2(c->t, c->file, 0, c->pipe_w, -1, 1, 1u << 20, NULL);)
+CASE(tee_unknown_flags, RETURNS, -EINVAL, return uring_tee(c->t, c->pipe_r, c->pipe_w, 1, 1u << 20, NULL);)
+CASE(tee_not_a_pipe, COMPLETES_WITH, -EINVAL, return uring_tee(c->t, c->file, c->pipe_w, 1, 0, NULL);)
+CASE(pipe_null_fds, RETURNS, -EFAULT, return uring_pipe(c->t, NULL, 0, NULL);)
+CASE(pipe_unknown_flags, RETURNS, -EINVAL, int fds[2]; return uring_pipe(c->t, fds, O_APPEND, NULL);)
+CASE(getxattr_null_path, RETURNS, -EFAULT, return uring_getxattr(c->t, NULL, "user.a", c->buf, 1, NULL);)
+CASE(getxattr_path_max, RETURNS, -ENAMETOOLONG, return uring_getxattr(c->t, c->long_path, "user.a", c->buf, 1, NULL);)
+CASE(fgetxattr_empty_name, RETURNS, -ERANGE, return uring_fgetxattr(c->t, c->file, "", c->buf, 1, NULL);)
+CASE(fgetxattr_null_value, RETURNS, -EFAULT, return uring_fgetxattr(c->t, c->file, "user.a", NULL, 1, NULL);)
+CASE(setxattr_too_big, RETURNS, -E2BIG, return uring_setxattr(c->t, ".", "user.a", c->buf, 65537, 0, NULL);)
+CASE(fsetxattr_unknown_flags, RETURNS, -EINVAL, return uring_fsetxattr(c->t, c->file, "user.a", c->buf, 1, 8, NULL);)
+CASE(fsetxattr_null_name, RETURNS, -EFAULT, return uring_fsetxattr(c->t, c->file, NULL, c->buf, 1, 0, NULL);)
 CASE(close_negative_fd, COMPLETES_WITH, -EBADF, return uring_close(c->t, -1, NULL);)
 /* --- paths --- */
 CASE(openat2_null_path, RETURNS, -EFAULT, return uring_openat2(c->t, AT_FDCWD, NULL, O_RDONLY, 0, 0, NULL);)
@@ -94,6 +122,9 @@ CASE(renameat_unknown_flags, COMPLETES_WITH, -EINVAL, return uring_renameat(c->t
 CASE(symlinkat_null_target, RETURNS, -EFAULT, return uring_symlinkat(c->t, NULL, AT_FDCWD, "l", NULL);)
 /* --- the fixed buffer and Region --- */
 CASE(read_fixed_without_buffer, RETURNS, -EINVAL, return uring_read_fixed(c->t, c->file, 0, 10, 0, NULL);)
+CASE(read_fixed2_without_buffer, RETURNS, -EINVAL, return uring_read_fixed2(c->t, c->file, 0, 1, 0, RWF_NOWAIT, NULL);)
+CASE(writev_fixed2_without_buffer, RETURNS, -EINVAL, return uring_writev_fixed2(c->t, c->file, c->iov, 1, 0, RWF_APPEND, NULL);)
+CASE(read_chunk2_null_region, RETURNS, -EINVAL, return uring_read_chunk2(c->t, c->file, (uring_chunk){ NULL, 0 }, 1, 0, RWF_NOWAIT, NULL);)
 CASE(write_fixed_without_buffer, RETURNS, -EINVAL, return uring_write_fixed(c->t, c->file, 0, 10, 0, NULL);)
 CASE(set_fixed_buffer_null, RETURNS, -EFAULT, return uring_set_fixed_buffer(c->t, NULL, 4096);)
 CASE(region_alloc_null, RETURNS, -EINVAL, uring_chunk ch; return uring_region_alloc(NULL, &ch);)
@@ -122,6 +153,14 @@ CASE(register_files_null, RETURNS, -EFAULT, return uring_register_files(c->t, NU
 CASE(register_files_zero, RETURNS, -EINVAL, int fd = 0; return uring_register_files(c->t, &fd, 0);)
 CASE(files_update_without_table, RETURNS, -ENXIO, int fd = 0; return uring_register_files_update(c->t, 0, &fd, 1);)
 CASE(unregister_files_without_table, RETURNS, -ENXIO, return uring_unregister_files(c->t);)
+CASE(futex_wait_null_word, RETURNS, -EFAULT, return uring_futex_wait(c->t, NULL, 0, 1, false, NULL);)
+CASE(futex_wait_zero_mask, RETURNS, -EINVAL, return uring_futex_wait(c->t, (uint32_t *)(void *)c->buf, 0, 0, false, NULL);)
+CASE(futex_wake_misaligned, RETURNS, -EINVAL, return uring_futex_wake(c->t, (uint32_t *)(void *)(c->buf + 1), 1, 1, false, NULL);)
+CASE(futex_waitv_zero, RETURNS, -EINVAL, return uring_futex_waitv(c->t, (const uring_futex_waiter *)(void *)c->iov, 0, NULL);)
+CASE(futex_waitv_null, RETURNS, -EFAULT, return uring_futex_waitv(c->t, NULL, 1, NULL);)
+CASE(restrictions_null, RETURNS, -EFAULT, return uring_register_restrictions(c->t, NULL);)
+CASE(restrictions_enabled_ring, RETURNS, -EBADFD, uring_restrictions r = { 0 }; return uring_register_restrictions(c->t, &r);)
+CASE(enable_rings_enabled_ring, RETURNS, -EBADFD, return uring_enable_rings(c->t);)
 CASE(msg_ring_null_target, RETURNS, -EINVAL, return uring_msg_ring(c->t, NULL, 0, 1, NULL);)
 CASE(buf_ring_recycle_null, RETURNS, -EINVAL, return uring_buf_ring_recycle(NULL, 0);)
 CASE(buf_ring_destroy_null, RETURNS, -EINVAL, return uring_buf_ring_destroy(c->t, NULL);)
@@ -185,12 +224,19 @@ static const struct bad_case cases[] = {
 	ROW(wait_many_zero_min, RETURNS, -EINVAL),
 	ROW(get_cqe_null_out, RETURNS, -EINVAL),
 	ROW(reap_null_out, RETURNS, -EINVAL),
+	ROW(stats_format_null_stats, RETURNS, -EINVAL),
+	ROW(stats_format_null_buffer, RETURNS, -EINVAL),
 	ROW(exit_null_ring, RETURNS, -EINVAL),
 	ROW(eventfd_negative, RETURNS, -EBADF),
 	ROW(eventfd_not_an_eventfd, RETURNS, -EINVAL),
 	ROW(timeout_unknown_clock, RETURNS, -EINVAL),
 	ROW(cancel_invented_id, RETURNS, -ENOENT),
 	ROW(cancel_negative_id, RETURNS, -ENOENT),
+	ROW(timeout_remove_invented_id, RETURNS, -ENOENT),
+	ROW(timeout_update_invented_id, RETURNS, -ENOENT),
+	ROW(link_timeout_update_invented_id, RETURNS, -ENOENT),
+	ROW(timeout_multishot_zero_period, RETURNS, -EINVAL),
+	ROW(timeout_multishot_unknown_clock, RETURNS, -EINVAL),
 	ROW(read_null_buffer, RETURNS, -EFAULT),
 	ROW(read_offset_below_minus_one, RETURNS, -EINVAL),
 	ROW(read_negative_fd, COMPLETES_WITH, -EBADF),
@@ -201,6 +247,8 @@ static const struct bad_case cases[] = {
 	ROW(writev_over_iov_max, RETURNS, -EINVAL),
 	ROW(readv2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP),
 	ROW(writev2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP),
+	ROW(read2_unknown_rwf, COMPLETES_WITH, -EOPNOTSUPP),
+	ROW(write2_null_buffer, RETURNS, -EFAULT),
 	ROW(splice_negative_fd, COMPLETES_WITH, -EBADF),
 	ROW(poll_negative_fd, COMPLETES_WITH, -EBADF),
 	ROW(fsync_negative_fd, COMPLETES_WITH, -EBADF),
@@ -208,6 +256,24 @@ static const struct bad_case cases[] = {
 	ROW(fallocate_huge_length, RETURNS, -EINVAL),
 	ROW(fallocate_unknown_mode, COMPLETES_WITH, -EOPNOTSUPP),
 	ROW(ftruncate_huge_length, RETURNS, -EINVAL),
+	ROW(sync_file_range_overflow, RETURNS, -EINVAL),
+	ROW(sync_file_range_unknown_flags, COMPLETES_WITH, -EINVAL),
+	ROW(fadvise_overflow, RETURNS, -EINVAL),
+	ROW(fadvise_unknown_advice, COMPLETES_WITH, -EINVAL),
+	ROW(madvise_unaligned, COMPLETES_WITH, -EINVAL),
+	ROW(splice2_offset_below_minus_one, RETURNS, -EINVAL),
+	ROW(splice2_unknown_flags, RETURNS, -EINVAL),
+	ROW(tee_unknown_flags, RETURNS, -EINVAL),
+	ROW(tee_not_a_pipe, COMPLETES_WITH, -EINVAL),
+	ROW(pipe_null_fds, RETURNS, -EFAULT),
+	ROW(pipe_unknown_flags, RETURNS, -EINVAL),
+	ROW(getxattr_null_path, RETURNS, -EFAULT),
+	ROW(getxattr_path_max, RETURNS, -ENAMETOOLONG),
+	ROW(fgetxattr_empty_name, RETURNS, -ERANGE),
+	ROW(fgetxattr_null_value, RETURNS, -EFAULT),
+	ROW(setxattr_too_big, RETURNS, -E2BIG),
+	ROW(fsetxattr_unknown_flags, RETURNS, -EINVAL),
+	ROW(fsetxattr_null_name, RETURNS, -EFAULT),
 	ROW(close_negative_fd, COMPLETES_WITH, -EBADF),
 	ROW(openat2_null_path, RETURNS, -EFAULT),
 	ROW(openat2_path_max, RETURNS, -ENAMETOOLONG),
@@ -224,6 +290,9 @@ static const struct bad_case cases[] = {
 	ROW(symlinkat_null_target, RETURNS, -EFAULT),
 	ROW(read_fixed_without_buffer, RETURNS, -EINVAL),
 	ROW(write_fixed_without_buffer, RETURNS, -EINVAL),
+	ROW(read_fixed2_without_buffer, RETURNS, -EINVAL),
+	ROW(writev_fixed2_without_buffer, RETURNS, -EINVAL),
+	ROW(read_chunk2_null_region, RETURNS, -EINVAL),
 	ROW(set_fixed_buffer_null, RETURNS, -EFAULT),
 	ROW(region_alloc_null, RETURNS, -EINVAL),
 	ROW(region_free_null, RETURNS, -EINVAL),
@@ -250,6 +319,14 @@ static const struct bad_case cases[] = {
 	ROW(files_update_without_table, RETURNS, -ENXIO),
 	ROW(unregister_files_without_table, RETURNS, -ENXIO),
 	ROW(msg_ring_null_target, RETURNS, -EINVAL),
+	ROW(restrictions_null, RETURNS, -EFAULT),
+	ROW(restrictions_enabled_ring, RETURNS, -EBADFD),
+	ROW(enable_rings_enabled_ring, RETURNS, -EBADFD),
+	ROW(futex_wait_null_word, RETURNS, -EFAULT),
+	ROW(futex_wait_zero_mask, RETURNS, -EINVAL),
+	ROW(futex_wake_misaligned, RETURNS, -EINVAL),
+	ROW(futex_waitv_zero, RETURNS, -EINVAL),
+	ROW(futex_waitv_null, RETURNS, -EFAULT),
 	ROW(buf_ring_recycle_null, RETURNS, -EINVAL),
 	ROW(buf_ring_destroy_null, RETURNS, -EINVAL),
 	ROW(cancel_match_null_ring, RETURNS, -EINVAL),

@@ -168,6 +168,40 @@ static void rw_flags_pass_through(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+/* uring_read2 / uring_write2: the same three kernel answers as readv2. */
+static void plain_rw_takes_rw_flags(void **state)
+{
+	struct fx *f = *state;
+	uring *t = ring_or_skip(8, NULL);
+	char buf[8];
+	assert_int_equal(complete(t, uring_read2(t, f->fd, buf, 8, 0, 1 << 30, NULL)), -EOPNOTSUPP);
+	assert_int_equal(complete(t, uring_write2(t, f->fd, buf, 8, 0, 1 << 30, NULL)), -EOPNOTSUPP);
+
+	assert_int_equal(complete(t, uring_write2(t, f->fd, "TAIL", 4, 0, RWF_APPEND_BIT, NULL)), 4);
+	struct stat st;
+	assert_int_equal(fstat(f->fd, &st), 0);
+	assert_int_equal(st.st_size, sizeof(pattern) + 4);
+	char back[4];
+	assert_int_equal(pread(f->fd, back, 4, sizeof(pattern)), 4);
+	assert_memory_equal(back, "TAIL", 4);
+	assert_int_equal(pread(f->fd, back, 4, 0), 4);
+	assert_memory_equal(back, pattern, 4);
+
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(complete(t, uring_read2(t, p[0], buf, 8, -1, RWF_NOWAIT_BIT, NULL)), -EAGAIN);
+	/* Flags 0 is uring_read: it waits for the data. */
+	uring_job j = uring_read2(t, p[0], buf, 8, -1, 0, NULL);
+	assert_int_equal(uring_submit(t), 1);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	assert_int_equal(complete(t, j), 1);
+	assert_rejected(t, uring_read2(t, f->fd, NULL, 8, 0, RWF_NOWAIT_BIT, NULL), EFAULT);
+	assert_rejected(t, uring_write2(t, f->fd, buf, 8, -2, RWF_APPEND_BIT, NULL), EINVAL);
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(uring_exit(t), 0);
+}
+
 static void bad_fds_complete_with_ebadf(void **state)
 {
 	(void)state;
@@ -437,6 +471,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(writev_gathers_at_an_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_vector_is_the_kernels_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(rw_flags_pass_through, setup, teardown),
+		cmocka_unit_test_setup_teardown(plain_rw_takes_rw_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_fds_complete_with_ebadf, setup, teardown),
 		cmocka_unit_test_setup_teardown(splice_through_a_pipe, setup, teardown),
 		cmocka_unit_test_setup_teardown(poll_waits_for_readiness, setup, teardown),

@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/eventfd.h>
 
 static void create_rejects_bad_arguments(void **state)
@@ -89,6 +90,41 @@ static void stats_through_a_noop_sequence(void **state)
 	uring_get_debug_stats(t, &s);
 	assert_int_equal(s.sqe_ready, 0);
 	assert_int_equal(s.active_ops, 0);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static void stats_format_prints_every_field(void **state)
+{
+	(void)state;
+	uring_stats s = { .sqe_ready = 1, .active_ops = 2, .sketch_buffer_size = 3,
+			  .sketch_used = 4, .sketch_old_buffers = 5 };
+	char line[URING_STATS_LINE_MAX];
+	const char *want = "sqe_ready=1 active_ops=2 sketch_used=4 sketch_buffer_size=3 sketch_old_buffers=5";
+	assert_int_equal(uring_stats_format(line, sizeof(line), &s), (int)strlen(want));
+	assert_string_equal(line, want);
+
+	/* The largest values fit URING_STATS_LINE_MAX. */
+	s = (uring_stats){ UINT_MAX, UINT_MAX, SIZE_MAX, SIZE_MAX, UINT_MAX };
+	int n = uring_stats_format(line, sizeof(line), &s);
+	assert_true(n > 0 && n < URING_STATS_LINE_MAX);
+	assert_int_equal(strlen(line), (size_t)n);
+
+	/* Truncated as snprintf: the length needed, a terminated prefix. */
+	char small[10];
+	memset(small, 'x', sizeof(small));
+	assert_int_equal(uring_stats_format(small, sizeof(small), &s), n);
+	assert_string_equal(small, "sqe_ready");
+	assert_int_equal(uring_stats_format(NULL, 0, &s), n);
+	assert_int_equal(uring_stats_format(line, sizeof(line), NULL), -EINVAL);
+	assert_int_equal(uring_stats_format(NULL, 5, &s), -EINVAL);
+
+	/* From a live ring. */
+	uring *t = ring_or_skip(4, NULL);
+	assert_true(uring_noop(t, NULL) > 0);
+	uring_get_debug_stats(t, &s);
+	assert_true(uring_stats_format(line, sizeof(line), &s) > 0);
+	assert_non_null(strstr(line, "sqe_ready=1 active_ops=1 "));
+	wait_one(t);
 	assert_int_equal(uring_exit(t), 0);
 }
 
@@ -222,6 +258,7 @@ int main(void)
 		cmocka_unit_test(eventfd_counts_completions),
 		cmocka_unit_test(error_names),
 		cmocka_unit_test(version),
+		cmocka_unit_test(stats_format_prints_every_field),
 		cmocka_unit_test(null_ring_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,12 @@
  * refuses to pin that buffer (RLIMIT_MEMLOCK) the copy says so and goes on
  * with ordinary buffers.
  *
- * Usage: urcp [--fixed] [--depth N] [--block-size BYTES] SRC DST
+ * A source larger than the reads in flight (depth x block size) is first
+ * advised POSIX_FADV_SEQUENTIAL, which doubles the kernel's readahead
+ * window for it; docs/benchmarks-files.md has what that gives.
+ * --no-fadvise leaves it out, to measure it.
+ *
+ * Usage: urcp [--fixed] [--no-fadvise] [--depth N] [--block-size BYTES] SRC DST
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
@@ -199,10 +204,12 @@ static unsigned long parse_size(const char *s, const char *what)
 int main(int argc, char **argv)
 {
 	struct copy cp = { .depth = 32, .block = 128 * 1024 };
-	int fixed = 0, i = 1;
+	int fixed = 0, advise = 1, i = 1;
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		if (strcmp(argv[i], "--fixed") == 0)
 			fixed = 1;
+		else if (strcmp(argv[i], "--no-fadvise") == 0)
+			advise = 0;
 		else if (strcmp(argv[i], "--depth") == 0 && i + 1 < argc)
 			cp.depth = (unsigned)parse_size(argv[++i], "depth");
 		else if (strcmp(argv[i], "--block-size") == 0 && i + 1 < argc)
@@ -211,7 +218,8 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (argc - i != 2 || cp.depth > 4096 || cp.block > (1u << 30)) {
-		fprintf(stderr, "usage: %s [--fixed] [--depth N<=4096] [--block-size BYTES<=1GiB] SRC DST\n", argv[0]);
+		fprintf(stderr, "usage: %s [--fixed] [--no-fadvise] [--depth N<=4096] [--block-size BYTES<=1GiB] SRC DST\n",
+			argv[0]);
 		return 2;
 	}
 	const char *src = argv[i], *dst = argv[i + 1];
@@ -232,6 +240,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cp.size = sx.stx_size;
+	/* Advice only: a failure (a kernel before 5.6) changes nothing. */
+	if (advise && cp.size > (uint64_t)cp.depth * cp.block)
+		run(cp.ring, uring_fadvise(cp.ring, cp.in, 0, 0, POSIX_FADV_SEQUENTIAL, NULL), "fadvise");
 	cp.out = run(cp.ring, uring_openat2(cp.ring, AT_FDCWD, dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 					    sx.stx_mode & 07777, 0, NULL), "open");
 	if (cp.out < 0)

@@ -6,7 +6,8 @@
  *  - every job completes exactly once: a completion naming a job the model
  *    does not hold live (unknown, or already completed) aborts, and so does
  *    one carrying another job's data pointer;
- *  - only multishot jobs and zero-copy sends see URING_CQE_F_MORE;
+ *  - only multishot jobs (multishot timers too) and zero-copy sends see
+ *    URING_CQE_F_MORE;
  *  - uring_active_ops(t) equals the model's count of live jobs after every
  *    step;
  *  - uring_exit succeeds exactly when the model has no live job, -EBUSY
@@ -90,7 +91,8 @@ static uint16_t u16(struct input *in)
 enum kind {
 	K_NOOP, K_TIMEOUT, K_CANCEL, K_RW, K_OPEN, K_CLOSE, K_PATH, K_SOCKET,
 	K_ACCEPT, K_NET, K_RECV_MSG, K_ACCEPT_MS, K_RECV_MS, K_SEND_ZC,
-	K_LINK_TIMEOUT, K_MSG_RING, K_CANCEL_MATCH, K_DIRECT, K_INSTALL, K_POLL_MS, K_OTHER,
+	K_LINK_TIMEOUT, K_MSG_RING, K_CANCEL_MATCH, K_DIRECT, K_INSTALL, K_POLL_MS, K_TIMEOUT_MS,
+	K_OTHER,
 };
 
 #define MAX_JOBS  512          /* the model's capacity: room for the drain's cancels */
@@ -334,6 +336,10 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 	case K_TIMEOUT:
 		CHECK(c->result == -ETIME || c->result == -ECANCELED, "timeout result %d", c->result);
 		break;
+	case K_TIMEOUT_MS:   /* -EINVAL: a kernel before 6.4 */
+		CHECK(c->result == -ETIME || c->result == -ECANCELED || c->result == -EINVAL,
+		      "multishot timeout result %d", c->result);
+		break;
 	case K_CANCEL:
 		CHECK(c->result == 0 || c->result == -ENOENT || c->result == -EALREADY ||
 		      c->result == -ECANCELED, "cancel result %d", c->result);
@@ -352,7 +358,7 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 	}
 	if (c->flags & URING_CQE_F_MORE) {
 		CHECK(j->kind == K_ACCEPT_MS || j->kind == K_RECV_MS || j->kind == K_SEND_ZC ||
-		      j->kind == K_POLL_MS,
+		      j->kind == K_POLL_MS || j->kind == K_TIMEOUT_MS,
 		      "F_MORE on a single-shot job (kind %d)", j->kind);
 		j->got_more = true;
 		if (j->kind == K_ACCEPT_MS && c->result >= 0)
@@ -813,9 +819,49 @@ static void op_timeout(struct world *w, struct ring_model *m, struct input *in)
 
 static void op_cancel(struct world *w, struct ring_model *m, struct input *in)
 {
+	uint8_t sel = u8(in), what = u8(in);
 	bool live;
-	uring_job target = pick_id(m, u8(in), &live);
-	QUEUE(m, uring_cancel(m->t, target, data_), live ? 0 : -ENOENT, K_CANCEL, true, "cancel");
+	uring_job target = pick_id(m, sel, &live);
+	/* futex words no op writes, so a wait for another value ends at once */
+	static uint32_t futex_words[2];
+	uint32_t *word = futex_words;
+	switch (what % 10) {
+	case 8:
+		QUEUE(m, uring_futex_wake(m->t, word, 1u + what / 16, URING_FUTEX_BITSET_ANY, what & 0x80, data_),
+		      0, K_OTHER, true, "futex_wake");
+		break;
+	case 9: {
+		/* never the word's value, so the wait ends at once (-EAGAIN);
+		 * a misaligned word is refused */
+		uring_futex_waiter v[2] = { { word, *word + 1, false }, { word + 1, word[1] + 1, true } };
+		if (what & 0x10)
+			QUEUE(m, uring_futex_waitv(m->t, v, 1u + (what >> 5) % 2, data_), 0, K_OTHER, true,
+			      "futex_waitv");
+		else
+			QUEUE(m, uring_futex_wait(m->t, (what & 0x20) ? (uint32_t *)(void *)((char *)word + 2) : word,
+						  *word + 1, URING_FUTEX_BITSET_ANY, false, data_),
+			      (what & 0x20) ? -EINVAL : 0, K_OTHER, true, "futex_wait");
+		break;
+	}
+	case 5:
+		QUEUE(m, uring_timeout_remove(m->t, target, data_), live ? 0 : -ENOENT, K_CANCEL, true,
+		      "timeout_remove");
+		break;
+	case 6:
+		/* 1 ms from now: an update only ever brings a timer closer.
+		 * K_OTHER: a kernel before 5.11 completes it with -EINVAL. */
+		QUEUE(m, uring_timeout_update(m->t, target, 1000000u, false, data_), live ? 0 : -ENOENT,
+		      K_OTHER, true, "timeout_update");
+		break;
+	case 7:
+		QUEUE(m, uring_timeout_multishot(m->t, URING_CLOCK_MONOTONIC, 1000000u, 1u + (what >> 3) % 3,
+						 data_),
+		      0, K_TIMEOUT_MS, true, "timeout_multishot");
+		break;
+	default:
+		QUEUE(m, uring_cancel(m->t, target, data_), live ? 0 : -ENOENT, K_CANCEL, true, "cancel");
+		break;
+	}
 }
 
 /* What uring_cancel_match refuses before queueing (its documented order). */
@@ -1084,12 +1130,15 @@ static void op_rw(struct world *w, struct ring_model *m, struct input *in)
 	if (fd == w->pipe[1] || fd == w->sp[0] || fd == w->sp[1] || fd == w->pipe[0])
 		sure = false;
 	switch ((what >> 1) % 4) {
-	case 0:
+	case 0: {
+		/* RWF_NOWAIT only ends a job sooner (-EAGAIN), never later */
+		int rwf = (what & 0x40) ? RWF_NOWAIT : 0;
 		if (writing)
-			QUEUE(m, uring_write(m->t, fd, buf, len, off, data_), expect, K_RW, sure, "write");
+			QUEUE(m, uring_write2(m->t, fd, buf, len, off, rwf, data_), expect, K_RW, sure, "write");
 		else
-			QUEUE(m, uring_read(m->t, fd, buf, len, off, data_), expect, K_RW, sure, "read");
+			QUEUE(m, uring_read2(m->t, fd, buf, len, off, rwf, data_), expect, K_RW, sure, "read");
 		break;
+	}
 	default: {
 		/* vectored: iovecs over the buffer, bogus ones, too many */
 		struct iovec iov[4];
@@ -1218,7 +1267,20 @@ static void op_path(struct world *w, struct ring_model *m, struct input *in)
 			off = (uint64_t)INT64_MAX + 1;   /* off + len overflows loff_t */
 			ex = -EINVAL;
 		}
-		switch (p1 % 4) {
+		switch (p1 % 7) {
+		case 4:
+			QUEUE(m, uring_sync_file_range(m->t, fd, off, (uint32_t)len, p2 & 0x7, data_), ex, K_OTHER,
+			      sure, "sync_file_range");
+			break;
+		case 5:
+			QUEUE(m, uring_fadvise(m->t, fd, off, len, p2 % 7, data_), ex, K_OTHER, sure, "fadvise");
+			break;
+		case 6:
+			/* the value buffer: the ring's statx outputs, never NULL */
+			QUEUE(m, uring_fgetxattr(m->t, fd, (p2 & 1) ? "user.a" : "", &m->sx[fl % 4],
+						 (p2 & 2) ? 16 : 0, data_),
+			      (p2 & 1) ? 0 : -ERANGE, K_OTHER, sure, "fgetxattr");
+			break;
 		case 0:
 			QUEUE(m, uring_fsync(m->t, fd, off, (uint32_t)len, data_), ex, K_OTHER, sure, "fsync");
 			break;
@@ -1270,9 +1332,17 @@ static void op_splice_poll(struct world *w, struct ring_model *m, struct input *
 		bool sure = (fa != w->pipe[0] && fa != w->pipe[1] && fa != w->sp[0] && fa != w->sp[1]) && s1;
 		QUEUE(m, uring_poll_add(m->t, fa, masks[(what >> 1) % 5], data_), 0, K_OTHER, sure, "poll_add");
 	} else {
-		QUEUE(m, uring_splice(m->t, pick_splice_fd(w, a, false), pick_splice_fd(w, b, true),
-				      (unsigned)(what >> 1) * 64u, data_),
-		      0, K_OTHER, false, "splice");
+		/* NONBLOCK, so an empty pipe ends the job; offsets only where no
+		 * pipe is (else -ESPIPE, still a completion) */
+		int64_t off = (what & 0x80) ? -1 : (int64_t)(b % 4) * 512;
+		if (what & 2)
+			QUEUE(m, uring_splice2(m->t, pick_splice_fd(w, a, false), off, pick_splice_fd(w, b, true),
+					       -1, (unsigned)(what >> 2) * 64u, SPLICE_F_NONBLOCK, data_),
+			      0, K_OTHER, false, "splice2");
+		else
+			QUEUE(m, uring_splice(m->t, pick_splice_fd(w, a, false), pick_splice_fd(w, b, true),
+					      (unsigned)(what >> 1) * 64u, data_),
+			      0, K_OTHER, false, "splice");
 	}
 }
 
@@ -1319,10 +1389,13 @@ static void op_fixed(struct world *w, struct ring_model *m, struct input *in)
 		int64_t foff = pick_offset(osel, &expect);
 		if (expect == 0 && (m->fixed_len == 0 || off > m->fixed_len || len > m->fixed_len - off))
 			expect = -EINVAL;
+		int rwf = (osel & 0x40) ? RWF_NOWAIT : 0;
 		if (what % 2 == 0)
-			QUEUE(m, uring_write_fixed(m->t, fd, off, len, foff, data_), expect, K_RW, sure, "write_fixed");
+			QUEUE(m, uring_write_fixed2(m->t, fd, off, len, foff, rwf, data_), expect, K_RW, sure,
+			      "write_fixed");
 		else
-			QUEUE(m, uring_read_fixed(m->t, fd, off, len, foff, data_), expect, K_RW, sure, "read_fixed");
+			QUEUE(m, uring_read_fixed2(m->t, fd, off, len, foff, rwf, data_), expect, K_RW, sure,
+			      "read_fixed");
 		break;
 	}
 	case 3: {
@@ -1351,11 +1424,12 @@ static void op_fixed(struct world *w, struct ring_model *m, struct input *in)
 		if (expect == 0 && !uring_op_supported(m->t, (a & 1) ? URING_OP_WRITEV_FIXED
 									  : URING_OP_READV_FIXED))
 			expect = -EOPNOTSUPP;
+		int rwf = (osel & 0x40) ? RWF_NOWAIT : 0;
 		if (a & 1)
-			QUEUE(m, uring_writev_fixed(m->t, fd, iov, cnt, -1, data_), expect, K_RW, sure,
+			QUEUE(m, uring_writev_fixed2(m->t, fd, iov, cnt, -1, rwf, data_), expect, K_RW, sure,
 			      "writev_fixed");
 		else
-			QUEUE(m, uring_readv_fixed(m->t, fd, iov, cnt, -1, data_), expect, K_RW, sure,
+			QUEUE(m, uring_readv_fixed2(m->t, fd, iov, cnt, -1, rwf, data_), expect, K_RW, sure,
 			      "readv_fixed");
 		break;
 	}
@@ -1418,10 +1492,13 @@ static void op_fixed(struct world *w, struct ring_model *m, struct input *in)
 		TRACE("ring %u: chunk %u (taken %d, offset %zu) len %u, fixed_len %zu, region_len %zu\n", m->serial, k,
 		      m->chunk_taken[k], c.offset, len, m->fixed_len, m->region_len);
 		int64_t foff = pick_offset(osel, &expect);
+		int rwf = (osel & 0x40) ? RWF_NOWAIT : 0;
 		if (a & 1)
-			QUEUE(m, uring_write_chunk(m->t, fd, c, len, foff, data_), expect, K_RW, sure, "write_chunk");
+			QUEUE(m, uring_write_chunk2(m->t, fd, c, len, foff, rwf, data_), expect, K_RW, sure,
+			      "write_chunk");
 		else
-			QUEUE(m, uring_read_chunk(m->t, fd, c, len, foff, data_), expect, K_RW, sure, "read_chunk");
+			QUEUE(m, uring_read_chunk2(m->t, fd, c, len, foff, rwf, data_), expect, K_RW, sure,
+			      "read_chunk");
 		break;
 	}
 	}
@@ -1814,6 +1891,12 @@ static void op_misc(struct world *w, struct ring_model *m, struct input *in)
 		uring_stats st;
 		uring_get_debug_stats(m->t, &st);
 		CHECK(st.active_ops == m->live, "stats active_ops");
+		char line[URING_STATS_LINE_MAX], want[32];
+		size_t size = a % 2 ? sizeof(line) : a % sizeof(line);   /* truncated too */
+		int len = uring_stats_format(line, size, &st);
+		CHECK(len > 0 && len < URING_STATS_LINE_MAX, "stats_format %d", len);
+		snprintf(want, sizeof(want), " active_ops=%u ", m->live);
+		CHECK(size < sizeof(line) || strstr(line, want), "stats line %s", line);
 		break;
 	}
 	default:
