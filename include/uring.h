@@ -420,6 +420,66 @@ static inline uint64_t uring_message_value(uring_job job)
 	return (uint64_t)job & (uint64_t)INT64_MAX;
 }
 
+/* ---- the registered buffer table ---- */
+/*
+ * The kernel holds one table of registered buffers per ring; the fixed
+ * buffer above is its entry 0: uring_set_fixed_buffer registers a table of
+ * one (replacing any table), and after uring_register_buffers the fixed
+ * and chunk ops and uring_fixed_buffer use entry 0.
+ *
+ * Registers n slots (<= 16384), pinned until replaced or unregistered.
+ * iov NULL: n empty slots (sparse, 5.19; n empty iovecs on 5.13 to 5.18).
+ * An iovec {NULL, 0} is an empty slot (5.13).  tags NULL, or one per slot:
+ * 0 for none, else a value < 2^63 that comes back as a completion once the
+ * kernel has released that buffer (replaced, or unregistered, after the
+ * jobs using it completed): job < 0 like a message, uring_message_value(job)
+ * is the tag, result 0, data NULL; not a job.  Give tags and uring_msg_ring
+ * messages disjoint values when a ring gets both.  Tags need 5.13.
+ * 0, or -EINVAL (n 0 or above 16384, a tag >= 2^63, tags with iov NULL, a
+ * tag on an empty slot), -EFAULT (an iovec with NULL base and len > 0),
+ * -EBUSY (a table or the fixed buffer is registered), -EOPNOTSUPP (tags,
+ * empty slots or sparse before 5.13), -ENOMEM (RLIMIT_MEMLOCK), or the
+ * kernel's error.  The buffers must stay valid while registered.
+ */
+URING_API int uring_register_buffers(uring *t, const struct iovec *iov, unsigned n,
+				     const uint64_t *tags);
+/* Replaces slot index with *iov (NULL or {NULL, 0}: empties it), tagged
+ * with tag (0: none) (5.13).  Jobs already queued with the old buffer keep
+ * it until they complete; then its tag, if any, is posted.  0, or -ENXIO
+ * (no table), -EINVAL (index outside the table, tag >= 2^63, a tag on an
+ * empty slot), -EFAULT, -EOPNOTSUPP (before 5.13), or the kernel's error. */
+URING_API int uring_register_buffers_update(uring *t, unsigned index, const struct iovec *iov,
+					    uint64_t tag);
+/* Removes the table (the fixed buffer too); tagged buffers post their tags.
+ * 0, or -ENXIO (no table), -EINVAL (NULL ring). */
+URING_API int uring_unregister_buffers(uring *t);
+/* Gives dst src's table: the same pinned pages, not pinned again (6.12).
+ * Both keep their own table afterwards; tags are not cloned.  0, or -EINVAL
+ * (NULL or the same ring), -ENXIO (src has no table), -EBUSY (dst has one),
+ * -EOPNOTSUPP (before 6.12), or the kernel's error. */
+URING_API int uring_clone_buffers(uring *dst, const uring *src);
+/*
+ * READ_FIXED / WRITE_FIXED (5.1) on slot index: [buf, buf+len) must lie in
+ * that slot's buffer (-EINVAL otherwise, or for an empty slot; -EFAULT for
+ * a NULL buf).  buf must stay valid until the completion.
+ */
+URING_API uring_job uring_read_registered(uring *t, int fd, unsigned index, void *buf,
+					  unsigned len, int64_t file_offset, void *data);
+URING_API uring_job uring_write_registered(uring *t, int fd, unsigned index, const void *buf,
+					   unsigned len, int64_t file_offset, void *data);
+/* READV_FIXED / WRITEV_FIXED (6.15; -EOPNOTSUPP before): every iovec in
+ * slot index (-EINVAL).  The iovec array is copied. */
+URING_API uring_job uring_readv_registered(uring *t, int fd, unsigned index, const struct iovec *iov,
+					   unsigned iovcnt, int64_t file_offset, void *data);
+URING_API uring_job uring_writev_registered(uring *t, int fd, unsigned index,
+					    const struct iovec *iov, unsigned iovcnt,
+					    int64_t file_offset, void *data);
+/* uring_send_zc from slot index (IORING_RECVSEND_FIXED_BUF, 6.0;
+ * -EOPNOTSUPP before): two completions as uring_send_zc.  -EINVAL when
+ * [buf, buf+len) is not in the slot or len > INT_MAX, -EFAULT for NULL buf. */
+URING_API uring_job uring_send_zc_registered(uring *t, int fd, unsigned index, const void *buf,
+					     size_t len, int flags, void *data);
+
 /* END beyond-ocaml */
 
 #ifdef __cplusplus

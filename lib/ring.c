@@ -307,6 +307,7 @@ int uring_exit(uring *t)
 	}
 	uring__buf_rings_release(t, parent_ring);
 	uring__hold_release(t);
+	uring__buffers_release(t);
 	if (parent_ring) {
 		unmap_rings(t);
 		unregister_ring_fd(t);

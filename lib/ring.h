@@ -82,8 +82,10 @@ struct uring {
 	uint32_t probe_done;
 	uint8_t probe_bits[32];      /* one bit per opcode 0..255 */
 
-	void *fixed_buf;             /* the registered buffer (buf_index 0) */
+	void *fixed_buf;             /* the registered buffer: entry 0 of bufs */
 	size_t fixed_len;
+	struct iovec *bufs;          /* the registered buffer table as the kernel has it */
+	uint32_t nbufs;              /* its slots (0: no table); empty slots are {NULL, 0} */
 	uint32_t files_registered;   /* entries in the registered file table */
 
 	/* Beyond the OCaml module: both released by uring_exit. */
@@ -197,6 +199,13 @@ static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void
 	t->sq.sqe_tail++;
 	return (uring_job)slot->id;
 }
+
+/* ---- buffers.c ---- */
+/* Unregisters the buffer table, if any (0 or the kernel's error). */
+int  uring__buffers_drop(uring *t);
+/* Registers iov[0..n) as the table (no tags): 0 or -errno, no table then. */
+int  uring__buffers_set(uring *t, const struct iovec *iov, unsigned n);
+void uring__buffers_release(uring *t);   /* uring_exit: the library's copy */
 
 /* ---- sketch.c ---- */
 void *uring__sketch_alloc(uring *t, size_t len, size_t align);  /* NULL: -ENOMEM */

@@ -336,6 +336,32 @@ struct uring__rsrc_register {
 };
 _Static_assert(sizeof(struct uring__rsrc_register) == 32, "io_uring_rsrc_register");
 
+#define IORING_RSRC_REGISTER_SPARSE (1u << 0)   /* 5.19: nr empty slots, data 0 */
+#define IORING_MAX_REG_BUFFERS      (1u << 14)
+
+/* IORING_REGISTER_FILES_UPDATE2 / BUFFERS_UPDATE (5.13) */
+struct uring__rsrc_update2 {
+	uint32_t offset;
+	uint32_t resv;
+	uint64_t data;
+	uint64_t tags;
+	uint32_t nr;
+	uint32_t resv2;
+};
+_Static_assert(sizeof(struct uring__rsrc_update2) == 32, "io_uring_rsrc_update2");
+
+/* IORING_REGISTER_CLONE_BUFFERS (6.12; src_off, dst_off, nr since 6.13,
+ * all-zero pad before: zeros mean the whole table on both) */
+struct uring__clone_buffers {
+	uint32_t src_fd;
+	uint32_t flags;
+	uint32_t src_off;
+	uint32_t dst_off;
+	uint32_t nr;
+	uint32_t pad[3];
+};
+_Static_assert(sizeof(struct uring__clone_buffers) == 32, "io_uring_clone_buffers");
+
 /* provided-buffer rings (IORING_REGISTER_PBUF_RING) */
 struct uring__buf {
 	uint64_t addr;

@@ -122,6 +122,24 @@ CASE(msg_ring_null_target, RETURNS, -EINVAL, return uring_msg_ring(c->t, NULL, 0
 CASE(buf_ring_recycle_null, RETURNS, -EINVAL, return uring_buf_ring_recycle(NULL, 0);)
 CASE(buf_ring_destroy_null, RETURNS, -EINVAL, return uring_buf_ring_destroy(c->t, NULL);)
 
+/* --- the registered buffer table (none registered here) --- */
+CASE(register_buffers_zero, RETURNS, -EINVAL, return uring_register_buffers(c->t, c->iov, 0, NULL);)
+CASE(register_buffers_too_many, RETURNS, -EINVAL, return uring_register_buffers(c->t, c->iov, 16385, NULL);)
+CASE(register_buffers_tag_bit_63, RETURNS, -EINVAL, uint64_t tag = UINT64_C(1) << 63; return uring_register_buffers(c->t, c->iov, 1, &tag);)
+CASE(register_buffers_null_base, RETURNS, -EFAULT, struct iovec v[1] = { { .iov_len = 10 } }; return uring_register_buffers(c->t, v, 1, NULL);)
+CASE(register_buffers_sparse_tagged, RETURNS, -EINVAL, uint64_t tag = 1; return uring_register_buffers(c->t, NULL, 1, &tag);)
+CASE(buffers_update_without_table, RETURNS, -ENXIO, return uring_register_buffers_update(c->t, 0, c->iov, 0);)
+CASE(unregister_buffers_without_table, RETURNS, -ENXIO, return uring_unregister_buffers(c->t);)
+CASE(clone_buffers_null_src, RETURNS, -EINVAL, return uring_clone_buffers(c->t, NULL);)
+CASE(clone_buffers_from_itself, RETURNS, -EINVAL, return uring_clone_buffers(c->t, c->t);)
+CASE(read_registered_without_table, RETURNS, -EINVAL, return uring_read_registered(c->t, c->file, 0, c->buf, 10, 0, NULL);)
+CASE(read_registered_offset_below_minus_one, RETURNS, -EINVAL, return uring_read_registered(c->t, c->file, 0, c->buf, 10, -2, NULL);)
+CASE(write_registered_null_buffer, RETURNS, -EFAULT, return uring_write_registered(c->t, c->file, 0, NULL, 10, 0, NULL);)
+CASE(readv_registered_over_iov_max, RETURNS, -EINVAL, return uring_readv_registered(c->t, c->file, 0, c->iov, IOV_MAX + 1, 0, NULL);)
+CASE(writev_registered_without_table, RETURNS, -EINVAL, return uring_writev_registered(c->t, c->file, 0, c->iov, 1, 0, NULL);)
+CASE(send_zc_registered_huge, RETURNS, -EINVAL, return uring_send_zc_registered(c->t, c->sock, 0, c->buf, (size_t)INT_MAX + 1, 0, NULL);)
+CASE(send_zc_registered_without_table, RETURNS, -EINVAL, return uring_send_zc_registered(c->t, c->sock, 0, c->buf, 10, 0, NULL);)
+
 static const struct bad_case cases[] = {
 	ROW(noop_null_ring, RETURNS, -EINVAL),
 	ROW(submit_null_ring, RETURNS, -EINVAL),
@@ -198,6 +216,22 @@ static const struct bad_case cases[] = {
 	ROW(msg_ring_null_target, RETURNS, -EINVAL),
 	ROW(buf_ring_recycle_null, RETURNS, -EINVAL),
 	ROW(buf_ring_destroy_null, RETURNS, -EINVAL),
+	ROW(register_buffers_zero, RETURNS, -EINVAL),
+	ROW(register_buffers_too_many, RETURNS, -EINVAL),
+	ROW(register_buffers_tag_bit_63, RETURNS, -EINVAL),
+	ROW(register_buffers_null_base, RETURNS, -EFAULT),
+	ROW(register_buffers_sparse_tagged, RETURNS, -EINVAL),
+	ROW(buffers_update_without_table, RETURNS, -ENXIO),
+	ROW(unregister_buffers_without_table, RETURNS, -ENXIO),
+	ROW(clone_buffers_null_src, RETURNS, -EINVAL),
+	ROW(clone_buffers_from_itself, RETURNS, -EINVAL),
+	ROW(read_registered_without_table, RETURNS, -EINVAL),
+	ROW(read_registered_offset_below_minus_one, RETURNS, -EINVAL),
+	ROW(write_registered_null_buffer, RETURNS, -EFAULT),
+	ROW(readv_registered_over_iov_max, RETURNS, -EINVAL),
+	ROW(writev_registered_without_table, RETURNS, -EINVAL),
+	ROW(send_zc_registered_huge, RETURNS, -EINVAL),
+	ROW(send_zc_registered_without_table, RETURNS, -EINVAL),
 };
 
 static void ring_still_runs(uring *t)
