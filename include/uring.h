@@ -480,6 +480,34 @@ URING_API uring_job uring_writev_registered(uring *t, int fd, unsigned index,
 URING_API uring_job uring_send_zc_registered(uring *t, int fd, unsigned index, const void *buf,
 					     size_t len, int flags, void *data);
 
+/* ---- wait tuning ---- */
+#define URING_WAIT_NO_IOWAIT (1u << 0)   /* the wait is not iowait (6.15, IORING_FEAT_NO_IOWAIT) */
+#define URING_WAIT_ABSOLUTE  (1u << 1)   /* timeout_ns is a time on the ring's clock (6.12) */
+typedef struct uring_wait_options {
+	uint64_t    timeout_ns;    /* URING_WAIT_FOREVER, or relative ns (absolute with URING_WAIT_ABSOLUTE) */
+	uint64_t    min_wait_ns;   /* 0, or wait this long for min before taking fewer (6.12) */
+	const void *sigmask;       /* NULL, or a sigset_t * in force during the wait (5.11) */
+	uint32_t    flags;         /* URING_WAIT_* */
+} uring_wait_options;
+/*
+ * uring_wait_many with options, one io_uring_enter at most.  min_wait_ns:
+ * the kernel waits up to that long for min completions, then returns as
+ * soon as one is there (so fewer than min, at least 1, unless timeout_ns
+ * passes first).  sigmask: the thread's signal mask while waiting, as
+ * pselect(2): a signal it lets through ends the wait (0 returned).
+ * Returns as uring_wait_many, or -EINVAL (NULL t, out or o, min 0, min >
+ * max or above the CQ size, unknown flags, URING_WAIT_ABSOLUTE with
+ * URING_WAIT_FOREVER, min_wait_ns of 2^32 us or more), -EOPNOTSUPP (a
+ * timeout, minimum or mask before 5.11; a minimum or ABSOLUTE before 6.12;
+ * NO_IOWAIT before 6.15): nothing submitted then.
+ */
+URING_API int uring_wait_many2(uring *t, uring_completion *out, unsigned max, unsigned min,
+			       const uring_wait_options *o);
+/* The clock of the ring's wait timeouts (IORING_REGISTER_CLOCK, 6.12):
+ * URING_CLOCK_MONOTONIC (the default) or URING_CLOCK_BOOTTIME (counts
+ * suspend).  0, or -EINVAL (another clock), -EOPNOTSUPP (before 6.12). */
+URING_API int uring_register_clock(uring *t, uring_clock clock);
+
 /* END beyond-ocaml */
 
 #ifdef __cplusplus

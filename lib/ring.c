@@ -462,11 +462,11 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
  * is there (possibly 0), and nothing is lost because every SQE stays
  * queued or submitted and every CQE stays in the ring.
  */
-static int wait_batch(uring *t, uring_completion *out, unsigned max, unsigned min,
-		      const struct uring__getevents_arg *arg)
+int uring__wait_batch(uring *t, uring_completion *out, unsigned max, unsigned min,
+		      const struct uring__getevents_arg *arg, unsigned enter_flags)
 {
 	uint32_t pending = sq_flush(t);
-	unsigned flags = IORING_ENTER_GETEVENTS;
+	unsigned flags = IORING_ENTER_GETEVENTS | enter_flags;
 	unsigned to_submit = pending;
 	if (uring__sqpoll(t)) {
 		to_submit = 0;
@@ -495,7 +495,7 @@ static int wait_batch(uring *t, uring_completion *out, unsigned max, unsigned mi
 }
 
 /* A relative wait deadline for IORING_ENTER_EXT_ARG (5.11+). */
-static void wait_deadline(struct uring__getevents_arg *arg, struct uring__kernel_timespec *ts,
+void uring__wait_deadline(struct uring__getevents_arg *arg, struct uring__kernel_timespec *ts,
 			  uint64_t timeout_ns)
 {
 	ts->tv_sec = (int64_t)(timeout_ns / 1000000000u);
@@ -510,7 +510,7 @@ int uring_wait(uring *t, uring_completion *out)
 {
 	if (!t || !out)
 		return -EINVAL;
-	return wait_batch(t, out, 1, 1, NULL);
+	return uring__wait_batch(t, out, 1, 1, NULL, 0);
 }
 
 int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out)
@@ -523,8 +523,8 @@ int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out)
 		return -EOPNOTSUPP;
 	struct uring__kernel_timespec ts;
 	struct uring__getevents_arg arg;
-	wait_deadline(&arg, &ts, timeout_ns);
-	return wait_batch(t, out, 1, 1, &arg);
+	uring__wait_deadline(&arg, &ts, timeout_ns);
+	return uring__wait_batch(t, out, 1, 1, &arg, 0);
 }
 
 /*
@@ -538,13 +538,13 @@ int uring_wait_many(uring *t, uring_completion *out, unsigned max, unsigned min,
 	if (!t || !out || min == 0 || min > max || min > t->cq.entries)
 		return -EINVAL;
 	if (timeout_ns == URING_WAIT_FOREVER)
-		return wait_batch(t, out, max, min, NULL);
+		return uring__wait_batch(t, out, max, min, NULL, 0);
 	if (!(t->features & IORING_FEAT_EXT_ARG))
 		return -EOPNOTSUPP;
 	struct uring__kernel_timespec ts;
 	struct uring__getevents_arg arg;
-	wait_deadline(&arg, &ts, timeout_ns);
-	return wait_batch(t, out, max, min, &arg);
+	uring__wait_deadline(&arg, &ts, timeout_ns);
+	return uring__wait_batch(t, out, max, min, &arg, 0);
 }
 
 /* Never submits: one enter with to_submit 0, and only when the kernel is

@@ -97,6 +97,13 @@ struct uring {
 int uring__enter(uring *t, unsigned to_submit, unsigned min_complete, unsigned flags,
 		 const void *arg, size_t argsz);
 int uring__register(uring *t, unsigned opcode, const void *arg, unsigned nr);
+/* The one wait path (one io_uring_enter at most); enter_flags are added
+ * to GETEVENTS (EXT_ARG is added when arg is given). */
+int uring__wait_batch(uring *t, uring_completion *out, unsigned max, unsigned min,
+		      const struct uring__getevents_arg *arg, unsigned enter_flags);
+/* *arg for a relative timeout_ns, pointing at *ts. */
+void uring__wait_deadline(struct uring__getevents_arg *arg, struct uring__kernel_timespec *ts,
+			  uint64_t timeout_ns);
 
 /* False in a forked child: the ring, its registrations and its mappings
  * are the parent's, and nothing the child does may change them. */

@@ -362,6 +362,13 @@ struct uring__clone_buffers {
 };
 _Static_assert(sizeof(struct uring__clone_buffers) == 32, "io_uring_clone_buffers");
 
+/* IORING_REGISTER_CLOCK (6.12) */
+struct uring__clock_register {
+	uint32_t clockid;
+	uint32_t resv[3];
+};
+_Static_assert(sizeof(struct uring__clock_register) == 16, "io_uring_clock_register");
+
 /* provided-buffer rings (IORING_REGISTER_PBUF_RING) */
 struct uring__buf {
 	uint64_t addr;

@@ -140,6 +140,15 @@ CASE(writev_registered_without_table, RETURNS, -EINVAL, return uring_writev_regi
 CASE(send_zc_registered_huge, RETURNS, -EINVAL, return uring_send_zc_registered(c->t, c->sock, 0, c->buf, (size_t)INT_MAX + 1, 0, NULL);)
 CASE(send_zc_registered_without_table, RETURNS, -EINVAL, return uring_send_zc_registered(c->t, c->sock, 0, c->buf, 10, 0, NULL);)
 
+/* --- wait tuning --- */
+CASE(wait_many2_null_options, RETURNS, -EINVAL, uring_completion cs[2]; return uring_wait_many2(c->t, cs, 2, 1, NULL);)
+CASE(wait_many2_unknown_flag, RETURNS, -EINVAL, uring_completion cs[2]; uring_wait_options o = { .timeout_ns = 1 }; o.flags = 1u << 7; return uring_wait_many2(c->t, cs, 2, 1, &o);)
+CASE(wait_many2_absolute_forever, RETURNS, -EINVAL, uring_completion cs[2]; uring_wait_options o = { .timeout_ns = URING_WAIT_FOREVER }; o.flags = URING_WAIT_ABSOLUTE; return uring_wait_many2(c->t, cs, 2, 1, &o);)
+CASE(wait_many2_min_wait_huge, RETURNS, -EINVAL, uring_completion cs[2]; uring_wait_options o = { .timeout_ns = 1 }; o.min_wait_ns = UINT64_MAX - 1; return uring_wait_many2(c->t, cs, 2, 1, &o);)
+CASE(wait_many2_min_above_max, RETURNS, -EINVAL, uring_completion cs[2]; uring_wait_options o = { .timeout_ns = 1 }; return uring_wait_many2(c->t, cs, 1, 2, &o);)
+CASE(register_clock_realtime, RETURNS, -EINVAL, return uring_register_clock(c->t, URING_CLOCK_REALTIME);)
+CASE(register_clock_null_ring, RETURNS, -EINVAL, return uring_register_clock(NULL, URING_CLOCK_MONOTONIC);)
+
 static const struct bad_case cases[] = {
 	ROW(noop_null_ring, RETURNS, -EINVAL),
 	ROW(submit_null_ring, RETURNS, -EINVAL),
@@ -232,6 +241,13 @@ static const struct bad_case cases[] = {
 	ROW(writev_registered_without_table, RETURNS, -EINVAL),
 	ROW(send_zc_registered_huge, RETURNS, -EINVAL),
 	ROW(send_zc_registered_without_table, RETURNS, -EINVAL),
+	ROW(wait_many2_null_options, RETURNS, -EINVAL),
+	ROW(wait_many2_unknown_flag, RETURNS, -EINVAL),
+	ROW(wait_many2_absolute_forever, RETURNS, -EINVAL),
+	ROW(wait_many2_min_wait_huge, RETURNS, -EINVAL),
+	ROW(wait_many2_min_above_max, RETURNS, -EINVAL),
+	ROW(register_clock_realtime, RETURNS, -EINVAL),
+	ROW(register_clock_null_ring, RETURNS, -EINVAL),
 };
 
 static void ring_still_runs(uring *t)
