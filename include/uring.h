@@ -508,6 +508,22 @@ URING_API int uring_wait_many2(uring *t, uring_completion *out, unsigned max, un
  * suspend).  0, or -EINVAL (another clock), -EOPNOTSUPP (before 6.12). */
 URING_API int uring_register_clock(uring *t, uring_clock clock);
 
+/* ---- ring resize ---- */
+/*
+ * New SQ and CQ rings for a live ring (IORING_REGISTER_RESIZE_RINGS,
+ * 6.13): sq_entries (rounded up to a power of two), cq_entries 0 for twice
+ * that, else at least sq_entries.  Nothing is lost: queued jobs stay
+ * queued (unpublished ones keep accepting uring_job_set_flags), jobs in
+ * flight complete into the new CQ, completions not yet collected are
+ * moved.  The kernel resizes URING_SETUP_DEFER_TASKRUN rings only.
+ * 0, or -EINVAL (NULL ring, a size out of range, a ring without
+ * DEFER_TASKRUN), -EOVERFLOW (the queued SQEs or the uncollected
+ * completions do not fit the new size: nothing changed), -EOPNOTSUPP
+ * (before 6.13), -ENOMEM (the kernel's; or, rarely, mapping the new rings
+ * failed after the kernel switched to them: the ring is then unusable).
+ */
+URING_API int uring_resize(uring *t, unsigned sq_entries, unsigned cq_entries);
+
 /* END beyond-ocaml */
 
 #ifdef __cplusplus

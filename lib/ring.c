@@ -81,7 +81,7 @@ int uring__register(uring *t, unsigned opcode, const void *arg, unsigned nr)
 /* setup                                                                */
 /* ------------------------------------------------------------------ */
 
-static void unmap_rings(uring *t)
+void uring__unmap_rings(uring *t)
 {
 	if (t->sq.sqes)
 		munmap(t->sq.sqes, t->sqes_sz);
@@ -104,7 +104,7 @@ static void *map_ring(int fd, size_t len, uint64_t offset)
 	return p;
 }
 
-static int map_rings(uring *t, const struct uring__params *p)
+int uring__map_rings(uring *t, const struct uring__params *p)
 {
 	uint32_t sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 1 : 0;
 	uint32_t cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 1 : 0;
@@ -222,7 +222,7 @@ static int ring_setup(uring *t, unsigned depth, const uring_options *o)
 			t->ring_fd = fd;
 			t->setup_flags = p.flags;
 			t->features = p.features;
-			return map_rings(t, &p);
+			return uring__map_rings(t, &p);
 		}
 		if (fd != -EINVAL || (flags & IORING_SETUP_NO_SQARRAY))
 			return fd;
@@ -249,7 +249,7 @@ uring *uring_create(unsigned queue_depth, const uring_options *opts)
 	if (ret == 0)
 		ret = uring__heap_init(&t->heap, t->sq.entries);
 	if (ret < 0) {
-		unmap_rings(t);
+		uring__unmap_rings(t);
 		if (t->ring_fd >= 0)
 			close(t->ring_fd);
 		free(t);
@@ -309,7 +309,7 @@ int uring_exit(uring *t)
 	uring__hold_release(t);
 	uring__buffers_release(t);
 	if (parent_ring) {
-		unmap_rings(t);
+		uring__unmap_rings(t);
 		unregister_ring_fd(t);
 	}
 	close(t->ring_fd);

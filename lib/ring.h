@@ -97,6 +97,10 @@ struct uring {
 int uring__enter(uring *t, unsigned to_submit, unsigned min_complete, unsigned flags,
 		 const void *arg, size_t argsz);
 int uring__register(uring *t, unsigned opcode, const void *arg, unsigned nr);
+/* Maps the rings p describes into t (SQ/CQ pointers, sizes, masks; the
+ * SQ positions start at the kernel's tail); unmaps t's rings. */
+int  uring__map_rings(uring *t, const struct uring__params *p);
+void uring__unmap_rings(uring *t);
 /* The one wait path (one io_uring_enter at most); enter_flags are added
  * to GETEVENTS (EXT_ARG is added when arg is given). */
 int uring__wait_batch(uring *t, uring_completion *out, unsigned max, unsigned min,

@@ -149,6 +149,13 @@ CASE(wait_many2_min_above_max, RETURNS, -EINVAL, uring_completion cs[2]; uring_w
 CASE(register_clock_realtime, RETURNS, -EINVAL, return uring_register_clock(c->t, URING_CLOCK_REALTIME);)
 CASE(register_clock_null_ring, RETURNS, -EINVAL, return uring_register_clock(NULL, URING_CLOCK_MONOTONIC);)
 
+/* --- ring resize --- */
+CASE(resize_null_ring, RETURNS, -EINVAL, return uring_resize(NULL, 8, 0);)
+CASE(resize_zero_sq, RETURNS, -EINVAL, return uring_resize(c->t, 0, 0);)
+CASE(resize_sq_above_max, RETURNS, -EINVAL, return uring_resize(c->t, 32769, 0);)
+CASE(resize_cq_below_sq, RETURNS, -EINVAL, return uring_resize(c->t, 16, 8);)
+CASE(resize_without_defer_taskrun, RETURNS, -EINVAL, return uring_resize(c->t, 32, 0);)
+
 static const struct bad_case cases[] = {
 	ROW(noop_null_ring, RETURNS, -EINVAL),
 	ROW(submit_null_ring, RETURNS, -EINVAL),
@@ -248,6 +255,11 @@ static const struct bad_case cases[] = {
 	ROW(wait_many2_min_above_max, RETURNS, -EINVAL),
 	ROW(register_clock_realtime, RETURNS, -EINVAL),
 	ROW(register_clock_null_ring, RETURNS, -EINVAL),
+	ROW(resize_null_ring, RETURNS, -EINVAL),
+	ROW(resize_zero_sq, RETURNS, -EINVAL),
+	ROW(resize_sq_above_max, RETURNS, -EINVAL),
+	ROW(resize_cq_below_sq, RETURNS, -EINVAL),
+	ROW(resize_without_defer_taskrun, RETURNS, -EINVAL),
 };
 
 static void ring_still_runs(uring *t)
