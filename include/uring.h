@@ -66,6 +66,11 @@ typedef struct uring_options {               /* Uring.create's optional argument
 	uint32_t setup_flags;                /* URING_SETUP_*, the kernel's IORING_SETUP_* values */
 	uint32_t polling_timeout_ms;         /* non-zero: SQPOLL, idle after this many ms */
 	uint32_t cq_entries;                 /* non-zero: completion queue size */
+	/* Read only with the setup flag that names them (so a program built
+	 * before they existed, which cannot set those flags, is unaffected): */
+	uint32_t sq_thread_cpu;              /* URING_SETUP_SQ_AFF: the SQPOLL thread's CPU */
+	const struct uring *wq_ring;         /* URING_SETUP_ATTACH_WQ: share this ring's
+					      * io-wq and, with SQPOLL, its poll thread */
 } uring_options;
 
 typedef struct uring_stats {                 /* Uring.Stats */
@@ -84,7 +89,9 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 /* Setup flags (Uring.Setup_flags): the kernel's IORING_SETUP_* values. */
 #define URING_SETUP_IOPOLL         (1u << 0)
 #define URING_SETUP_SQPOLL         (1u << 1)   /* prefer polling_timeout_ms */
+#define URING_SETUP_SQ_AFF         (1u << 2)   /* with SQPOLL: pin it to sq_thread_cpu */
 #define URING_SETUP_CLAMP          (1u << 4)
+#define URING_SETUP_ATTACH_WQ      (1u << 5)   /* share wq_ring's workers */
 #define URING_SETUP_SUBMIT_ALL     (1u << 7)
 #define URING_SETUP_COOP_TASKRUN   (1u << 8)
 #define URING_SETUP_TASKRUN_FLAG   (1u << 9)
@@ -523,6 +530,30 @@ URING_API int uring_register_clock(uring *t, uring_clock clock);
  * failed after the kernel switched to them: the ring is then unusable).
  */
 URING_API int uring_resize(uring *t, unsigned sq_entries, unsigned cq_entries);
+
+/* ---- io-wq workers and personalities ---- */
+/* IORING_REGISTER_IOWQ_MAX_WORKERS (5.15): limits[0] for bounded work
+ * (regular files, block devices), limits[1] for unbounded (sockets,
+ * pipes); 0 keeps a limit.  On return limits holds the previous ones.
+ * The limits apply to the calling thread's io-wq (and to rings sharing it).
+ * 0, or -EINVAL (NULL ring), -EFAULT (NULL limits), -EOPNOTSUPP (before 5.15). */
+URING_API int uring_iowq_max_workers(uring *t, unsigned limits[2]);
+/* IORING_REGISTER_IOWQ_AFF (5.14): the CPUs io-wq workers may run on:
+ * cpus is a cpu_set_t of size bytes, as for sched_setaffinity(2); NULL
+ * restores the task's affinity.  0, or -EINVAL (NULL ring, size 0), or the
+ * kernel's error (-EINVAL for a set with no online CPU before 5.14). */
+URING_API int uring_iowq_affinity(uring *t, const void *cpus, size_t size);
+/* IORING_REGISTER_PERSONALITY (5.6): registers the calling thread's
+ * current credentials; returns their id (> 0) or -errno.  A job runs with
+ * them after uring_job_set_personality(t, job, id), whatever the
+ * credentials of the thread that submits it. */
+URING_API int uring_register_personality(uring *t);
+/* 0, or -EINVAL (NULL ring, an id out of range or not registered). */
+URING_API int uring_unregister_personality(uring *t, int id);
+/* As uring_job_set_flags, for sqe->personality (0: the submitter's own).
+ * 0, or -ENOENT, -EALREADY, -EINVAL (id < 0 or > 65535).  An id not
+ * registered completes the job with -EINVAL. */
+URING_API int uring_job_set_personality(uring *t, uring_job job, int id);
 
 /* END beyond-ocaml */
 

@@ -41,6 +41,7 @@ static uint64_t thread_identity(void)
 
 #define SETUP_FLAGS_ACCEPTED                                                   \
 	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | IORING_SETUP_CLAMP |      \
+	 IORING_SETUP_SQ_AFF | IORING_SETUP_ATTACH_WQ |                        \
 	 IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN |                 \
 	 IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | \
 	 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |             \
@@ -188,6 +189,12 @@ static int check_options(unsigned depth, const uring_options *o)
 		return -EINVAL;
 	if (o->cq_entries && (o->cq_entries < depth || o->cq_entries > URING__MAX_CQ_ENTRIES))
 		return -EINVAL;
+	/* SQ_AFF means nothing without the poll thread it pins. */
+	if ((o->setup_flags & IORING_SETUP_SQ_AFF) &&
+	    !(o->polling_timeout_ms || (o->setup_flags & IORING_SETUP_SQPOLL)))
+		return -EINVAL;
+	if ((o->setup_flags & IORING_SETUP_ATTACH_WQ) && !o->wq_ring)
+		return -EINVAL;
 	return 0;
 }
 
@@ -217,6 +224,10 @@ static int ring_setup(uring *t, unsigned depth, const uring_options *o)
 		p.flags = flags | (attempt == 0 ? IORING_SETUP_NO_SQARRAY : 0);
 		p.sq_thread_idle = o->polling_timeout_ms;
 		p.cq_entries = o->cq_entries;
+		if (flags & IORING_SETUP_SQ_AFF)
+			p.sq_thread_cpu = o->sq_thread_cpu;
+		if (flags & IORING_SETUP_ATTACH_WQ)
+			p.wq_fd = (uint32_t)o->wq_ring->ring_fd;
 		int fd = uring__sys_setup(depth, &p);
 		if (fd >= 0) {
 			t->ring_fd = fd;

@@ -186,6 +186,27 @@ static inline uring_job uring__sq_full(const uring *t)
 	return (uring__sqe_at(t, last)->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) ? -ENOSPC : 0;
 }
 
+/*
+ * The SQE of a job still queued here, for the job-level setters
+ * (uring_job_set_flags, uring_job_set_personality): 0 and *out, or
+ * -ENOENT (stale or unknown job), -EALREADY (already handed to the kernel).
+ */
+static inline int uring__job_sqe(uring *t, uring_job job, struct uring__sqe **out)
+{
+	struct uring__slot *slot = uring__heap_lookup(&t->heap, job);
+	if (!slot)
+		return -ENOENT;
+	if (!uring__sqe_unpublished(t, slot->sqe_pos))
+		return -EALREADY;
+	struct uring__sqe *sqe = uring__sqe_at(t, slot->sqe_pos);
+	/* A job 2^32 SQEs old (a long multishot) can fall in the window
+	 * again; its position then holds another job's SQE. */
+	if (sqe->user_data != (uint64_t)job)
+		return -EALREADY;
+	*out = sqe;
+	return 0;
+}
+
 /* The fields most ops fill, in the layout the kernel's io_prep_rw reads. */
 static inline void uring__sqe_rw(struct uring__sqe *sqe, uint8_t opcode, int fd, const void *addr,
 				 uint32_t len, uint64_t off)

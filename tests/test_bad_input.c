@@ -156,6 +156,17 @@ CASE(resize_sq_above_max, RETURNS, -EINVAL, return uring_resize(c->t, 32769, 0);
 CASE(resize_cq_below_sq, RETURNS, -EINVAL, return uring_resize(c->t, 16, 8);)
 CASE(resize_without_defer_taskrun, RETURNS, -EINVAL, return uring_resize(c->t, 32, 0);)
 
+/* --- workers and personalities --- */
+CASE(iowq_max_workers_null_limits, RETURNS, -EFAULT, return uring_iowq_max_workers(c->t, NULL);)
+CASE(iowq_max_workers_null_ring, RETURNS, -EINVAL, unsigned l[2] = { 0 }; return uring_iowq_max_workers(NULL, l);)
+CASE(iowq_affinity_size_zero, RETURNS, -EINVAL, return uring_iowq_affinity(c->t, c->buf, 0);)
+CASE(iowq_affinity_null_ring, RETURNS, -EINVAL, return uring_iowq_affinity(NULL, NULL, 0);)
+CASE(register_personality_null_ring, RETURNS, -EINVAL, return uring_register_personality(NULL);)
+CASE(unregister_personality_zero, RETURNS, -EINVAL, return uring_unregister_personality(c->t, 0);)
+CASE(unregister_personality_unknown, RETURNS, -EINVAL, return uring_unregister_personality(c->t, 4242);)
+CASE(job_set_personality_invented_job, RETURNS, -ENOENT, return uring_job_set_personality(c->t, 12345, 1);)
+CASE(job_set_personality_unknown_id, COMPLETES_WITH, -EINVAL, uring_job j = uring_noop(c->t, NULL); int r = uring_job_set_personality(c->t, j, 4242); return r < 0 ? r : j;)
+
 static const struct bad_case cases[] = {
 	ROW(noop_null_ring, RETURNS, -EINVAL),
 	ROW(submit_null_ring, RETURNS, -EINVAL),
@@ -260,6 +271,15 @@ static const struct bad_case cases[] = {
 	ROW(resize_sq_above_max, RETURNS, -EINVAL),
 	ROW(resize_cq_below_sq, RETURNS, -EINVAL),
 	ROW(resize_without_defer_taskrun, RETURNS, -EINVAL),
+	ROW(iowq_max_workers_null_limits, RETURNS, -EFAULT),
+	ROW(iowq_max_workers_null_ring, RETURNS, -EINVAL),
+	ROW(iowq_affinity_size_zero, RETURNS, -EINVAL),
+	ROW(iowq_affinity_null_ring, RETURNS, -EINVAL),
+	ROW(register_personality_null_ring, RETURNS, -EINVAL),
+	ROW(unregister_personality_zero, RETURNS, -EINVAL),
+	ROW(unregister_personality_unknown, RETURNS, -EINVAL),
+	ROW(job_set_personality_invented_job, RETURNS, -ENOENT),
+	ROW(job_set_personality_unknown_id, COMPLETES_WITH, -EINVAL),
 };
 
 static void ring_still_runs(uring *t)
@@ -325,6 +345,12 @@ static void every_public_function_refuses_bad_input(void **state)
 	errno = 0;
 	assert_null(uring_create(0, NULL));
 	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(uring_create(8, &(uring_options){ .setup_flags = URING_SETUP_SQ_AFF }));
+	assert_int_equal(errno, EINVAL);   /* SQ_AFF without SQPOLL */
+	errno = 0;
+	assert_null(uring_create(8, &(uring_options){ .setup_flags = URING_SETUP_ATTACH_WQ }));
+	assert_int_equal(errno, EINVAL);   /* ATTACH_WQ without a ring */
 	errno = 0;
 	assert_null(uring_region_create(c->buf, sizeof(c->buf), 0));
 	assert_int_equal(errno, EINVAL);
