@@ -101,6 +101,7 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 #define URING_SETUP_DEFER_TASKRUN  (1u << 13)
 #define URING_SETUP_NO_SQARRAY     (1u << 16)
 #define URING_SETUP_HYBRID_IOPOLL  (1u << 17)
+#define URING_SETUP_CQE_MIXED      (1u << 18)  /* 6.18: 16- and 32-byte CQEs in one CQ */
 
 /* Completion flags: the kernel's IORING_CQE_F_* values. */
 #define URING_CQE_F_BUFFER         (1u << 0)   /* a provided buffer was used: id in flags >> 16 */
@@ -131,7 +132,7 @@ enum {
 	URING_OP_FUTEX_WAKE, URING_OP_FUTEX_WAITV, URING_OP_FIXED_FD_INSTALL,
 	URING_OP_FTRUNCATE, URING_OP_BIND, URING_OP_LISTEN, URING_OP_RECV_ZC,
 	URING_OP_EPOLL_WAIT, URING_OP_READV_FIXED, URING_OP_WRITEV_FIXED,
-	URING_OP_PIPE
+	URING_OP_PIPE, URING_OP_NOP128, URING_OP_URING_CMD128
 };
 
 /* ------------------------------------------------------------------ */
@@ -139,7 +140,7 @@ enum {
 /* ------------------------------------------------------------------ */
 
 /* NULL and errno set on failure: EINVAL (depth 0 or > 32768, a flag not
- * listed above, cq_entries non-zero and below depth or above 65536, or a
+ * listed above (SQE_MIXED, 6.19, is not offered), cq_entries non-zero and below depth or above 65536, or a
  * combination the kernel refuses), ENOMEM (also: RLIMIT_MEMLOCK on kernels
  * that charge ring memory to it), EMFILE, ENOSYS / EPERM (io_uring
  * unavailable or forbidden by sysctl or seccomp). */

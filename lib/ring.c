@@ -45,7 +45,8 @@ static uint64_t thread_identity(void)
 	 IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN |                 \
 	 IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | \
 	 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |             \
-	 IORING_SETUP_NO_SQARRAY | IORING_SETUP_HYBRID_IOPOLL)
+	 IORING_SETUP_NO_SQARRAY | IORING_SETUP_HYBRID_IOPOLL |                \
+	 IORING_SETUP_CQE_MIXED)
 
 _Static_assert((int)URING_OP_PIPE == (int)IORING_OP_PIPE, "public opcodes are the kernel's");
 
@@ -447,6 +448,8 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 	 * fields as far as the compiler knows, which would reload them per CQE. */
 	const struct uring__cqe *cqes = t->cq.cqes;
 	const uint32_t mask = t->cq.mask, shift = t->cq.shift;
+	const uint32_t mixed = (t->setup_flags & IORING_SETUP_CQE_MIXED) ?
+			       IORING_CQE_F_32 | IORING_CQE_F_SKIP : 0;
 	uint32_t *khead = t->cq.khead;
 	uint32_t head = *khead;
 	uint32_t ready = uring__load_acquire(t->cq.ktail) - head;
@@ -456,8 +459,18 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 	 * completion behind it. */
 	unsigned n = 0;
 	uint32_t i = 0;
-	while (i < ready && n < max)
-		n += (unsigned)complete_one(t, &cqes[((head + i++) & mask) << shift], &out[n]);
+	while (i < ready && n < max) {
+		const struct uring__cqe *cqe = &cqes[((head + i++) & mask) << shift];
+		/* CQE_MIXED: a 32-byte CQE takes two slots, and a filler
+		 * (F_SKIP) pads the end of the ring before one that would
+		 * wrap.  The bits mean this on a mixed ring only. */
+		if (__builtin_expect(cqe->flags & mixed, 0)) {
+			if (cqe->flags & IORING_CQE_F_SKIP)
+				continue;
+			i++;
+		}
+		n += (unsigned)complete_one(t, cqe, &out[n]);
+	}
 	if (i)
 		uring__store_release(khead, head + i);
 	return n;

@@ -119,6 +119,7 @@ enum {
 	IORING_OP_FIXED_FD_INSTALL, IORING_OP_FTRUNCATE, IORING_OP_BIND,
 	IORING_OP_LISTEN, IORING_OP_RECV_ZC, IORING_OP_EPOLL_WAIT,
 	IORING_OP_READV_FIXED, IORING_OP_WRITEV_FIXED, IORING_OP_PIPE,
+	IORING_OP_NOP128, IORING_OP_URING_CMD128,   /* 6.19, SQE_MIXED rings */
 	IORING_OP_LAST_KNOWN
 };
 _Static_assert(IORING_OP_ASYNC_CANCEL == 14, "opcode numbering");
@@ -126,8 +127,10 @@ _Static_assert(IORING_OP_OPENAT2 == 28, "opcode numbering");
 _Static_assert(IORING_OP_SOCKET == 45, "opcode numbering");
 _Static_assert(IORING_OP_FTRUNCATE == 55, "opcode numbering");
 _Static_assert(IORING_OP_PIPE == 62, "opcode numbering");
+_Static_assert(IORING_OP_URING_CMD128 == 64, "opcode numbering");
 
 /* per-opcode flag words */
+#define IORING_NOP_CQE32             (1u << 5)   /* 6.18: a 32-byte CQE, F_32 on a CQE_MIXED ring */
 #define IORING_FSYNC_DATASYNC        (1u << 0)
 #define IORING_TIMEOUT_ABS           (1u << 0)
 #define IORING_TIMEOUT_UPDATE        (1u << 1)

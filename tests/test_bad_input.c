@@ -346,6 +346,9 @@ static void every_public_function_refuses_bad_input(void **state)
 	assert_null(uring_create(0, NULL));
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
+	assert_null(uring_create(8, &(uring_options){ .setup_flags = 1u << 19 }));
+	assert_int_equal(errno, EINVAL);   /* SQE_MIXED is not offered */
+	errno = 0;
 	assert_null(uring_create(8, &(uring_options){ .setup_flags = URING_SETUP_SQ_AFF }));
 	assert_int_equal(errno, EINVAL);   /* SQ_AFF without SQPOLL */
 	errno = 0;
