@@ -71,6 +71,8 @@ typedef struct uring_options {               /* Uring.create's optional argument
 	uint32_t sq_thread_cpu;              /* URING_SETUP_SQ_AFF: the SQPOLL thread's CPU */
 	const struct uring *wq_ring;         /* URING_SETUP_ATTACH_WQ: share this ring's
 					      * io-wq and, with SQPOLL, its poll thread */
+	void    *ring_mem;                   /* URING_SETUP_NO_MMAP: the rings' memory, */
+	size_t   ring_mem_len;               /* page-aligned, >= uring_mem_size() bytes */
 } uring_options;
 
 typedef struct uring_stats {                 /* Uring.Stats */
@@ -99,6 +101,7 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 #define URING_SETUP_CQE32          (1u << 11)
 #define URING_SETUP_SINGLE_ISSUER  (1u << 12)
 #define URING_SETUP_DEFER_TASKRUN  (1u << 13)
+#define URING_SETUP_NO_MMAP        (1u << 14)  /* 6.5: rings in ring_mem */
 #define URING_SETUP_NO_SQARRAY     (1u << 16)
 #define URING_SETUP_HYBRID_IOPOLL  (1u << 17)
 #define URING_SETUP_CQE_MIXED      (1u << 18)  /* 6.18: 16- and 32-byte CQEs in one CQ */
@@ -145,6 +148,10 @@ enum {
  * that charge ring memory to it), EMFILE, ENOSYS / EPERM (io_uring
  * unavailable or forbidden by sysctl or seccomp). */
 URING_API uring   *uring_create(unsigned queue_depth, const uring_options *opts);
+/* The bytes of ring_mem that URING_SETUP_NO_MMAP needs for this depth and
+ * these options (SQE128, CQE32, cq_entries count); 0 for a depth or
+ * cq_entries uring_create would refuse.  opts may be NULL. */
+URING_API size_t uring_mem_size(unsigned queue_depth, const uring_options *opts);
 /* After uring_create failed with errno err: one sentence naming why
  * io_uring is unavailable and the remedy, for EPERM (kernel.io_uring_disabled
  * and kernel.io_uring_group, a seccomp filter, a security module), ENOSYS

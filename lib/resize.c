@@ -54,6 +54,9 @@ int uring_resize(uring *t, unsigned sq_entries, unsigned cq_entries)
 	 * this thread touches the rings while they are swapped. */
 	if (!(t->setup_flags & IORING_SETUP_DEFER_TASKRUN))
 		return -EINVAL;
+	/* New rings would need new caller memory: not offered. */
+	if (t->setup_flags & IORING_SETUP_NO_MMAP)
+		return -EINVAL;
 	if (t->sq.sqe_tail - uring__sq_head(t) > pow2_at_least(sq_entries))
 		return -EOVERFLOW;   /* queued SQEs would not fit */
 	struct uring__params p = {

@@ -46,7 +46,7 @@ static uint64_t thread_identity(void)
 	 IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | \
 	 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |             \
 	 IORING_SETUP_NO_SQARRAY | IORING_SETUP_HYBRID_IOPOLL |                \
-	 IORING_SETUP_CQE_MIXED)
+	 IORING_SETUP_CQE_MIXED | IORING_SETUP_NO_MMAP)
 
 _Static_assert((int)URING_OP_PIPE == (int)IORING_OP_PIPE, "public opcodes are the kernel's");
 
@@ -85,6 +85,12 @@ int uring__register(uring *t, unsigned opcode, const void *arg, unsigned nr)
 
 void uring__unmap_rings(uring *t)
 {
+	if (t->setup_flags & IORING_SETUP_NO_MMAP) {
+		/* The caller's memory: the kernel unpins it with the ring. */
+		t->sq.sqes = NULL;
+		t->sq_ring_ptr = t->cq_ring_ptr = NULL;
+		return;
+	}
 	if (t->sq.sqes)
 		munmap(t->sq.sqes, t->sqes_sz);
 	if (t->cq_ring_ptr && t->cq_ring_ptr != t->sq_ring_ptr)
@@ -106,34 +112,10 @@ static void *map_ring(int fd, size_t len, uint64_t offset)
 	return p;
 }
 
-int uring__map_rings(uring *t, const struct uring__params *p)
+/* The SQ and CQ fields, from the offsets the kernel reported. */
+static int ring_pointers(uring *t, const struct uring__params *p, uint32_t sqe_shift,
+			 uint32_t cqe_shift)
 {
-	uint32_t sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 1 : 0;
-	uint32_t cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 1 : 0;
-	/* With NO_SQARRAY the kernel reports sq_off.array = 0: the SQ ring
-	 * ends at its flags words, which the CQ size below always covers. */
-	t->sq_ring_sz = p->sq_off.array + (size_t)p->sq_entries * sizeof(uint32_t);
-	t->cq_ring_sz = p->cq_off.cqes + ((size_t)p->cq_entries << cqe_shift) * sizeof(struct uring__cqe);
-	if (p->features & IORING_FEAT_SINGLE_MMAP) {
-		if (t->cq_ring_sz > t->sq_ring_sz)
-			t->sq_ring_sz = t->cq_ring_sz;
-		t->cq_ring_sz = t->sq_ring_sz;
-	}
-	t->sq_ring_ptr = map_ring(t->ring_fd, t->sq_ring_sz, IORING_OFF_SQ_RING);
-	if (!t->sq_ring_ptr)
-		return -errno;
-	if (p->features & IORING_FEAT_SINGLE_MMAP) {
-		t->cq_ring_ptr = t->sq_ring_ptr;
-	} else {
-		t->cq_ring_ptr = map_ring(t->ring_fd, t->cq_ring_sz, IORING_OFF_CQ_RING);
-		if (!t->cq_ring_ptr)
-			return -errno;
-	}
-	t->sqes_sz = ((size_t)p->sq_entries << sqe_shift) * sizeof(struct uring__sqe);
-	t->sq.sqes = map_ring(t->ring_fd, t->sqes_sz, IORING_OFF_SQES);
-	if (!t->sq.sqes)
-		return -errno;
-
 	uint8_t *sq = t->sq_ring_ptr, *cq = t->cq_ring_ptr;
 	t->sq.khead = (uint32_t *)(sq + p->sq_off.head);
 	t->sq.ktail = (uint32_t *)(sq + p->sq_off.tail);
@@ -159,6 +141,43 @@ int uring__map_rings(uring *t, const struct uring__params *p)
 	t->sq.sqe_tail = t->sq.sqe_head = t->sq.cached_head = *t->sq.ktail;
 	return 0;
 }
+
+int uring__map_rings(uring *t, const struct uring__params *p)
+{
+	uint32_t sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 1 : 0;
+	uint32_t cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 1 : 0;
+	/* With NO_SQARRAY the kernel reports sq_off.array = 0: the SQ ring
+	 * ends at its flags words, which the CQ size below always covers. */
+	t->sq_ring_sz = p->sq_off.array + (size_t)p->sq_entries * sizeof(uint32_t);
+	t->cq_ring_sz = p->cq_off.cqes + ((size_t)p->cq_entries << cqe_shift) * sizeof(struct uring__cqe);
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		if (t->cq_ring_sz > t->sq_ring_sz)
+			t->sq_ring_sz = t->cq_ring_sz;
+		t->cq_ring_sz = t->sq_ring_sz;
+	}
+	t->sqes_sz = ((size_t)p->sq_entries << sqe_shift) * sizeof(struct uring__sqe);
+	if (p->flags & IORING_SETUP_NO_MMAP) {
+		/* In the caller's memory, where the kernel says it put them. */
+		t->sq_ring_ptr = t->cq_ring_ptr = (void *)(uintptr_t)p->cq_off.user_addr;
+		t->sq.sqes = (void *)(uintptr_t)p->sq_off.user_addr;
+		return ring_pointers(t, p, sqe_shift, cqe_shift);
+	}
+	t->sq_ring_ptr = map_ring(t->ring_fd, t->sq_ring_sz, IORING_OFF_SQ_RING);
+	if (!t->sq_ring_ptr)
+		return -errno;
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		t->cq_ring_ptr = t->sq_ring_ptr;
+	} else {
+		t->cq_ring_ptr = map_ring(t->ring_fd, t->cq_ring_sz, IORING_OFF_CQ_RING);
+		if (!t->cq_ring_ptr)
+			return -errno;
+	}
+	t->sq.sqes = map_ring(t->ring_fd, t->sqes_sz, IORING_OFF_SQES);
+	if (!t->sq.sqes)
+		return -errno;
+	return ring_pointers(t, p, sqe_shift, cqe_shift);
+}
+
 
 /* The registered ring fd skips the kernel's fdget/fdput on every enter
  * (about 15% of a nop's cost).  Failure only means the plain fd is used. */
@@ -196,6 +215,8 @@ static int check_options(unsigned depth, const uring_options *o)
 		return -EINVAL;
 	if ((o->setup_flags & IORING_SETUP_ATTACH_WQ) && !o->wq_ring)
 		return -EINVAL;
+	if (o->setup_flags & IORING_SETUP_NO_MMAP)
+		return uring__no_mmap_check(depth, o);
 	return 0;
 }
 
@@ -229,6 +250,8 @@ static int ring_setup(uring *t, unsigned depth, const uring_options *o)
 			p.sq_thread_cpu = o->sq_thread_cpu;
 		if (flags & IORING_SETUP_ATTACH_WQ)
 			p.wq_fd = (uint32_t)o->wq_ring->ring_fd;
+		if (flags & IORING_SETUP_NO_MMAP)
+			uring__no_mmap_params(depth, o, &p);
 		int fd = uring__sys_setup(depth, &p);
 		if (fd >= 0) {
 			t->ring_fd = fd;

@@ -232,6 +232,12 @@ static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void
 	return (uring_job)slot->id;
 }
 
+/* ---- no_mmap.c ---- */
+/* URING_SETUP_NO_MMAP: -EINVAL unless o->ring_mem is page-aligned and
+ * holds uring_mem_size bytes; the two user_addr fields of *p. */
+int  uring__no_mmap_check(unsigned depth, const uring_options *o);
+void uring__no_mmap_params(unsigned depth, const uring_options *o, struct uring__params *p);
+
 /* ---- buffers.c ---- */
 /* Unregisters the buffer table, if any (0 or the kernel's error). */
 int  uring__buffers_drop(uring *t);

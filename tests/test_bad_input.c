@@ -349,6 +349,10 @@ static void every_public_function_refuses_bad_input(void **state)
 	assert_null(uring_create(8, &(uring_options){ .setup_flags = 1u << 19 }));
 	assert_int_equal(errno, EINVAL);   /* SQE_MIXED is not offered */
 	errno = 0;
+	assert_null(uring_create(8, &(uring_options){ .setup_flags = URING_SETUP_NO_MMAP }));
+	assert_int_equal(errno, EINVAL);   /* NO_MMAP without memory */
+	assert_int_equal(uring_mem_size(32769, NULL), 0);
+	errno = 0;
 	assert_null(uring_create(8, &(uring_options){ .setup_flags = URING_SETUP_SQ_AFF }));
 	assert_int_equal(errno, EINVAL);   /* SQ_AFF without SQPOLL */
 	errno = 0;
