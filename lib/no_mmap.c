@@ -20,25 +20,17 @@ static size_t page_round(size_t n)
 	return (n + page - 1) & ~(page - 1);
 }
 
-static uint32_t pow2_at_least(uint32_t n)
-{
-	uint32_t p = 1;
-	while (p < n)
-		p <<= 1;
-	return p;
-}
-
 /* Bytes of SQEs, page-rounded: where the rings start. */
 static size_t sqes_bytes(unsigned depth, const uring_options *o)
 {
 	size_t sqe = (o->setup_flags & IORING_SETUP_SQE128) ? 128 : 64;
-	return page_round(pow2_at_least(depth) * sqe);
+	return page_round(uring__pow2_at_least(depth) * sqe);
 }
 
 static size_t rings_bytes(unsigned depth, const uring_options *o)
 {
-	uint32_t sq = pow2_at_least(depth);
-	uint32_t cq = o->cq_entries ? pow2_at_least(o->cq_entries) : 2 * sq;
+	uint32_t sq = uring__pow2_at_least(depth);
+	uint32_t cq = o->cq_entries ? uring__pow2_at_least(o->cq_entries) : 2 * sq;
 	size_t cqe = (o->setup_flags & IORING_SETUP_CQE32) ? 32 : 16;
 	return page_round(HEADER_MAX + (size_t)cq * cqe + HEADER_MAX + (size_t)sq * sizeof(uint32_t));
 }

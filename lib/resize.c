@@ -36,14 +36,6 @@ static void copy_unpublished(const struct uring__sq *from, struct uring__sq *to)
 	to->sqe_tail = from->sqe_tail;
 }
 
-static uint32_t pow2_at_least(uint32_t n)
-{
-	uint32_t p = 1;
-	while (p < n)
-		p <<= 1;
-	return p;
-}
-
 int uring_resize(uring *t, unsigned sq_entries, unsigned cq_entries)
 {
 	if (!t || sq_entries == 0 || sq_entries > URING__MAX_ENTRIES)
@@ -57,7 +49,7 @@ int uring_resize(uring *t, unsigned sq_entries, unsigned cq_entries)
 	/* New rings would need new caller memory: not offered. */
 	if (t->setup_flags & IORING_SETUP_NO_MMAP)
 		return -EINVAL;
-	if (t->sq.sqe_tail - uring__sq_head(t) > pow2_at_least(sq_entries))
+	if (t->sq.sqe_tail - uring__sq_head(t) > uring__pow2_at_least(sq_entries))
 		return -EOVERFLOW;   /* queued SQEs would not fit */
 	struct uring__params p = {
 		.sq_entries = sq_entries,

@@ -260,6 +260,15 @@ void  uring__sketch_stats(const struct uring__sketch *s, size_t *bytes, size_t *
 			  unsigned *waiting);
 
 /* ---- helpers shared by op builders ---- */
+/* The kernel's roundup_pow_of_two, for entry counts (<= 2^16). */
+static inline uint32_t uring__pow2_at_least(uint32_t n)
+{
+	uint32_t p = 1;
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
 static inline uint64_t uring__ptr(const void *p)
 {
 	return (uint64_t)(uintptr_t)p;
