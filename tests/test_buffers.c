@@ -85,6 +85,13 @@ static void io_by_index_and_the_fixed_buffer_is_entry_0(void **state)
 	assert_rejected(t, uring_read_registered(t, b->fd, 1, b->mem + 2 * SLOT - 8, 16, 0, NULL), EINVAL);
 	assert_rejected(t, uring_read_registered(t, b->fd, 3, b->mem + 3 * SLOT, 16, 0, NULL), EINVAL);
 
+	/* a job queued before the table went, submitted after: no buffer */
+	uring_job late = uring_read_registered(t, b->fd, 1, b->mem + SLOT, 16, 0, NULL);
+	assert_true(late > 0);
+	assert_int_equal(uring_unregister_buffers(t), 0);
+	assert_int_equal(complete(t, late), -EFAULT);
+	assert_int_equal(uring_register_buffers(t, b->iov, 3, NULL), 0);
+
 	/* one table per ring: the fixed buffer replaces it */
 	assert_int_equal(uring_register_buffers(t, b->iov, 1, NULL), -EBUSY);
 	assert_int_equal(uring_set_fixed_buffer(t, b->mem + 3 * SLOT, SLOT), 0);
