@@ -73,6 +73,13 @@ typedef struct uring_options {               /* Uring.create's optional argument
 	uint32_t setup_flags;                /* URING_SETUP_*, the kernel's IORING_SETUP_* values */
 	uint32_t polling_timeout_ms;         /* non-zero: SQPOLL, idle after this many ms */
 	uint32_t cq_entries;                 /* non-zero: completion queue size */
+	/* Read only with the setup flag that names them (so a program built
+	 * before they existed, which cannot set those flags, is unaffected): */
+	uint32_t sq_thread_cpu;              /* URING_SETUP_SQ_AFF: the SQPOLL thread's CPU */
+	const struct uring *wq_ring;         /* URING_SETUP_ATTACH_WQ: share this ring's
+					      * io-wq and, with SQPOLL, its poll thread */
+	void    *ring_mem;                   /* URING_SETUP_NO_MMAP: the rings' memory, */
+	size_t   ring_mem_len;               /* page-aligned, >= uring_mem_size() bytes */
 } uring_options;
 
 typedef struct uring_stats {                 /* Uring.Stats */
@@ -91,7 +98,9 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 /* Setup flags (Uring.Setup_flags): the kernel's IORING_SETUP_* values. */
 #define URING_SETUP_IOPOLL         (1u << 0)
 #define URING_SETUP_SQPOLL         (1u << 1)   /* prefer polling_timeout_ms */
+#define URING_SETUP_SQ_AFF         (1u << 2)   /* with SQPOLL: pin it to sq_thread_cpu */
 #define URING_SETUP_CLAMP          (1u << 4)
+#define URING_SETUP_ATTACH_WQ      (1u << 5)   /* share wq_ring's workers */
 #define URING_SETUP_R_DISABLED     (1u << 6)   /* created disabled, for uring_register_restrictions */
 #define URING_SETUP_SUBMIT_ALL     (1u << 7)   /* [5.18] */
 #define URING_SETUP_COOP_TASKRUN   (1u << 8)   /* [5.19] */
@@ -100,8 +109,10 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 #define URING_SETUP_CQE32          (1u << 11)  /* [5.19] */
 #define URING_SETUP_SINGLE_ISSUER  (1u << 12)  /* [6.0] */
 #define URING_SETUP_DEFER_TASKRUN  (1u << 13)  /* [6.1] */
+#define URING_SETUP_NO_MMAP        (1u << 14)  /* 6.5: rings in ring_mem */
 #define URING_SETUP_NO_SQARRAY     (1u << 16)  /* 6.6; before, the index array, silently */
 #define URING_SETUP_HYBRID_IOPOLL  (1u << 17)  /* [6.13] */
+#define URING_SETUP_CQE_MIXED      (1u << 18)  /* 6.18: 16- and 32-byte CQEs in one CQ */
 
 /* Completion flags: the kernel's IORING_CQE_F_* values. */
 #define URING_CQE_F_BUFFER         (1u << 0)   /* a provided buffer was used: id in flags >> 16 */
@@ -132,7 +143,7 @@ enum {
 	URING_OP_FUTEX_WAKE, URING_OP_FUTEX_WAITV, URING_OP_FIXED_FD_INSTALL,
 	URING_OP_FTRUNCATE, URING_OP_BIND, URING_OP_LISTEN, URING_OP_RECV_ZC,
 	URING_OP_EPOLL_WAIT, URING_OP_READV_FIXED, URING_OP_WRITEV_FIXED,
-	URING_OP_PIPE
+	URING_OP_PIPE, URING_OP_NOP128, URING_OP_URING_CMD128
 };
 
 /* ------------------------------------------------------------------ */
@@ -140,12 +151,16 @@ enum {
 /* ------------------------------------------------------------------ */
 
 /* NULL and errno set on failure: EINVAL (depth 0 or > 32768, a flag not
- * listed above, cq_entries non-zero and below depth or above 65536, or a
+ * listed above (SQE_MIXED, 6.19, is not offered), cq_entries non-zero and below depth or above 65536, or a
  * combination the kernel refuses), EOPNOTSUPP (a setup flag the kernel is
  * too old for, or a kernel before 5.10), ENOMEM (also: RLIMIT_MEMLOCK on kernels
  * that charge ring memory to it), EMFILE, ENOSYS / EPERM (io_uring
  * unavailable or forbidden by sysctl or seccomp). */
 URING_API uring   *uring_create(unsigned queue_depth, const uring_options *opts);
+/* The bytes of ring_mem that URING_SETUP_NO_MMAP needs for this depth and
+ * these options (SQE128, CQE32, cq_entries count); 0 for a depth or
+ * cq_entries uring_create would refuse.  opts may be NULL. */
+URING_API size_t uring_mem_size(unsigned queue_depth, const uring_options *opts);
 /* After uring_create failed with errno err: one sentence naming why
  * io_uring is unavailable and the remedy, for EPERM (kernel.io_uring_disabled
  * and kernel.io_uring_group, a seccomp filter, a security module), ENOSYS
@@ -796,6 +811,133 @@ typedef struct uring_futex_waiter {
 	bool      shared;
 } uring_futex_waiter;
 URING_API uring_job uring_futex_waitv(uring *t, const uring_futex_waiter *w, unsigned n, void *data);
+/* ---- the registered buffer table ---- */
+/*
+ * The kernel holds one table of registered buffers per ring; the fixed
+ * buffer above is its entry 0: uring_set_fixed_buffer registers a table of
+ * one (replacing any table), and after uring_register_buffers the fixed
+ * and chunk ops and uring_fixed_buffer use entry 0.
+ *
+ * Registers n slots (<= 16384), pinned until replaced or unregistered.
+ * iov NULL: n empty slots (sparse, 5.19; n empty iovecs on 5.13 to 5.18).
+ * An iovec {NULL, 0} is an empty slot (5.13).  tags NULL, or one per slot:
+ * 0 for none, else a value < 2^63 that comes back as a completion once the
+ * kernel has released that buffer (replaced, or unregistered, after the
+ * jobs using it completed): job < 0 like a message, uring_message_value(job)
+ * is the tag, result 0, data NULL; not a job.  Give tags and uring_msg_ring
+ * messages disjoint values when a ring gets both.  Tags need 5.13.
+ * 0, or -EINVAL (n 0 or above 16384, a tag >= 2^63, tags with iov NULL, a
+ * tag on an empty slot), -EFAULT (an iovec with NULL base and len > 0),
+ * -EBUSY (a table or the fixed buffer is registered), -EOPNOTSUPP (tags,
+ * empty slots or sparse before 5.13), -ENOMEM (RLIMIT_MEMLOCK), or the
+ * kernel's error.  The buffers must stay valid while registered.
+ */
+URING_API int uring_register_buffers(uring *t, const struct iovec *iov, unsigned n,
+				     const uint64_t *tags);
+/* Replaces slot index with *iov (NULL or {NULL, 0}: empties it), tagged
+ * with tag (0: none) (5.13).  Jobs already queued with the old buffer keep
+ * it until they complete; then its tag, if any, is posted.  0, or -ENXIO
+ * (no table), -EINVAL (index outside the table, tag >= 2^63, a tag on an
+ * empty slot), -EFAULT, -EOPNOTSUPP (before 5.13), or the kernel's error. */
+URING_API int uring_register_buffers_update(uring *t, unsigned index, const struct iovec *iov,
+					    uint64_t tag);
+/* Removes the table (the fixed buffer too); tagged buffers post their tags.
+ * 0, or -ENXIO (no table), -EINVAL (NULL ring). */
+URING_API int uring_unregister_buffers(uring *t);
+/* Gives dst src's table: the same pinned pages, not pinned again (6.12).
+ * Both keep their own table afterwards; tags are not cloned.  0, or -EINVAL
+ * (NULL or the same ring), -ENXIO (src has no table), -EBUSY (dst has one),
+ * -EOPNOTSUPP (before 6.12), or the kernel's error. */
+URING_API int uring_clone_buffers(uring *dst, const uring *src);
+/*
+ * READ_FIXED / WRITE_FIXED (5.1) on slot index: [buf, buf+len) must lie in
+ * that slot's buffer (-EINVAL otherwise, or for an empty slot; -EFAULT for
+ * a NULL buf).  buf must stay valid until the completion.
+ */
+URING_API uring_job uring_read_registered(uring *t, int fd, unsigned index, void *buf,
+					  unsigned len, int64_t file_offset, void *data);
+URING_API uring_job uring_write_registered(uring *t, int fd, unsigned index, const void *buf,
+					   unsigned len, int64_t file_offset, void *data);
+/* READV_FIXED / WRITEV_FIXED (6.15; -EOPNOTSUPP before): every iovec in
+ * slot index (-EINVAL).  The iovec array is copied. */
+URING_API uring_job uring_readv_registered(uring *t, int fd, unsigned index, const struct iovec *iov,
+					   unsigned iovcnt, int64_t file_offset, void *data);
+URING_API uring_job uring_writev_registered(uring *t, int fd, unsigned index,
+					    const struct iovec *iov, unsigned iovcnt,
+					    int64_t file_offset, void *data);
+/* uring_send_zc from slot index (IORING_RECVSEND_FIXED_BUF, 6.0;
+ * -EOPNOTSUPP before): two completions as uring_send_zc.  -EINVAL when
+ * [buf, buf+len) is not in the slot or len > INT_MAX, -EFAULT for NULL buf. */
+URING_API uring_job uring_send_zc_registered(uring *t, int fd, unsigned index, const void *buf,
+					     size_t len, int flags, void *data);
+
+/* ---- wait tuning ---- */
+#define URING_WAIT_NO_IOWAIT (1u << 0)   /* the wait is not iowait (6.15, IORING_FEAT_NO_IOWAIT) */
+#define URING_WAIT_ABSOLUTE  (1u << 1)   /* timeout_ns is a time on the ring's clock (6.12) */
+typedef struct uring_wait_options {
+	uint64_t    timeout_ns;    /* URING_WAIT_FOREVER, or relative ns (absolute with URING_WAIT_ABSOLUTE) */
+	uint64_t    min_wait_ns;   /* 0, or wait this long for min before taking fewer (6.12) */
+	const void *sigmask;       /* NULL, or a sigset_t * in force during the wait (5.11) */
+	uint32_t    flags;         /* URING_WAIT_* */
+} uring_wait_options;
+/*
+ * uring_wait_many with options, one io_uring_enter at most.  min_wait_ns:
+ * the kernel waits up to that long for min completions, then returns as
+ * soon as one is there (so fewer than min, at least 1, unless timeout_ns
+ * passes first).  sigmask: the thread's signal mask while waiting, as
+ * pselect(2): a signal it lets through ends the wait (0 returned).
+ * Returns as uring_wait_many, or -EINVAL (NULL t, out or o, min 0, min >
+ * max or above the CQ size, unknown flags, URING_WAIT_ABSOLUTE with
+ * URING_WAIT_FOREVER, min_wait_ns of 2^32 us or more), -EOPNOTSUPP (a
+ * timeout, minimum or mask before 5.11; a minimum or ABSOLUTE before 6.12;
+ * NO_IOWAIT before 6.15): nothing submitted then.
+ */
+URING_API int uring_wait_many2(uring *t, uring_completion *out, unsigned max, unsigned min,
+			       const uring_wait_options *o);
+/* The clock of the ring's wait timeouts (IORING_REGISTER_CLOCK, 6.12):
+ * URING_CLOCK_MONOTONIC (the default) or URING_CLOCK_BOOTTIME (counts
+ * suspend).  0, or -EINVAL (another clock), -EOPNOTSUPP (before 6.12). */
+URING_API int uring_register_clock(uring *t, uring_clock clock);
+
+/* ---- ring resize ---- */
+/*
+ * New SQ and CQ rings for a live ring (IORING_REGISTER_RESIZE_RINGS,
+ * 6.13): sq_entries (rounded up to a power of two), cq_entries 0 for twice
+ * that, else at least sq_entries.  Nothing is lost: queued jobs stay
+ * queued (unpublished ones keep accepting uring_job_set_flags), jobs in
+ * flight complete into the new CQ, completions not yet collected are
+ * moved.  The kernel resizes URING_SETUP_DEFER_TASKRUN rings only.
+ * 0, or -EINVAL (NULL ring, a size out of range, a ring without
+ * DEFER_TASKRUN), -EOVERFLOW (the queued SQEs or the uncollected
+ * completions do not fit the new size: nothing changed), -EOPNOTSUPP
+ * (before 6.13), -ENOMEM (the kernel's; or, rarely, mapping the new rings
+ * failed after the kernel switched to them: the ring is then unusable).
+ */
+URING_API int uring_resize(uring *t, unsigned sq_entries, unsigned cq_entries);
+
+/* ---- io-wq workers and personalities ---- */
+/* IORING_REGISTER_IOWQ_MAX_WORKERS (5.15): limits[0] for bounded work
+ * (regular files, block devices), limits[1] for unbounded (sockets,
+ * pipes); 0 keeps a limit.  On return limits holds the previous ones.
+ * The limits apply to the calling thread's io-wq (and to rings sharing it).
+ * 0, or -EINVAL (NULL ring), -EFAULT (NULL limits), -EOPNOTSUPP (before 5.15). */
+URING_API int uring_iowq_max_workers(uring *t, unsigned limits[2]);
+/* IORING_REGISTER_IOWQ_AFF (5.14): the CPUs io-wq workers may run on:
+ * cpus is a cpu_set_t of size bytes, as for sched_setaffinity(2); NULL
+ * restores the task's affinity.  0, or -EINVAL (NULL ring, size 0), or the
+ * kernel's error (-EINVAL for a set with no online CPU before 5.14). */
+URING_API int uring_iowq_affinity(uring *t, const void *cpus, size_t size);
+/* IORING_REGISTER_PERSONALITY (5.6): registers the calling thread's
+ * current credentials; returns their id (> 0) or -errno.  A job runs with
+ * them after uring_job_set_personality(t, job, id), whatever the
+ * credentials of the thread that submits it. */
+URING_API int uring_register_personality(uring *t);
+/* 0, or -EINVAL (NULL ring, an id out of range or not registered). */
+URING_API int uring_unregister_personality(uring *t, int id);
+/* As uring_job_set_flags, for sqe->personality (0: the submitter's own).
+ * 0, or -ENOENT, -EALREADY, -EINVAL (id < 0 or > 65535).  An id not
+ * registered completes the job with -EINVAL. */
+URING_API int uring_job_set_personality(uring *t, uring_job job, int id);
 
 /* END beyond-ocaml */
 

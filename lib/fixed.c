@@ -4,7 +4,8 @@
  * ops that use it: READ_FIXED / WRITE_FIXED (5.1), READV_FIXED /
  * WRITEV_FIXED (6.15), and the Region chunk ops built on them.  The buffer
  * is always registration index 0 (buf_index 0 in the SQE, zeroed by
- * uring__sqe_next), as in OCaml.
+ * uring__sqe_next), as in OCaml: entry 0 of the buffer table (buffers.c),
+ * which this registers as a table of one, replacing any table.
  *
  * Where OCaml leaves a bad range to the kernel (which completes with
  * -EFAULT), every range here is checked against the buffer first and
@@ -20,8 +21,8 @@
 /*
  * The ring must be idle (-EBUSY, as OCaml's Invalid_argument): a queued
  * fixed op has its address computed against the current buffer.  The old
- * buffer is unregistered first because the kernel holds one table and
- * answers -EBUSY to a second REGISTER_BUFFERS; so a failed registration
+ * buffer (or table) is unregistered first because the kernel holds one
+ * table and answers -EBUSY to a second REGISTER_BUFFERS; so a failed registration
  * leaves no buffer registered (as in OCaml).  -ENOMEM is RLIMIT_MEMLOCK
  * (pinned pages are charged to it unless the ring's creator had
  * CAP_IPC_LOCK); other errors are the kernel's (-EFAULT: memory that
@@ -35,22 +36,11 @@ int uring_set_fixed_buffer(uring *t, void *buf, size_t len)
 		return -EFAULT;
 	if (uring_active_ops(t) > 0)
 		return -EBUSY;
-	if (t->fixed_buf) {
-		int ret = uring__register(t, IORING_UNREGISTER_BUFFERS, NULL, 0);
-		if (ret < 0)
-			return ret;
-		t->fixed_buf = NULL;
-		t->fixed_len = 0;
-	}
-	if (len == 0)
-		return 0;
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	int ret = uring__register(t, IORING_REGISTER_BUFFERS, &iov, 1);
-	if (ret < 0)
+	int ret = uring__buffers_drop(t);
+	if (ret < 0 || len == 0)
 		return ret;
-	t->fixed_buf = buf;
-	t->fixed_len = len;
-	return 0;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	return uring__buffers_set(t, &iov, 1);
 }
 
 void *uring_fixed_buffer(const uring *t, size_t *len)

@@ -16,18 +16,12 @@ int uring_job_set_flags(uring *t, uring_job job, unsigned flags)
 {
 	if (!t)
 		return -EINVAL;
-	struct uring__slot *slot = uring__heap_lookup(&t->heap, job);
-	if (!slot)
-		return -ENOENT;
-	if (!uring__sqe_unpublished(t, slot->sqe_pos))
-		return -EALREADY;
+	struct uring__sqe *sqe;
+	int ret = uring__job_sqe(t, job, &sqe);
+	if (ret < 0)
+		return ret;
 	if (flags & ~SETTABLE_FLAGS)
 		return -EINVAL;
-	struct uring__sqe *sqe = uring__sqe_at(t, slot->sqe_pos);
-	/* A job 2^32 SQEs old (a long multishot) can fall in the window
-	 * again; its position then holds another job's SQE. */
-	if (sqe->user_data != (uint64_t)job)
-		return -EALREADY;
 	/* Checked here so the mistake is an error now, not an -EBADF
 	 * completion that also breaks the job's link chain. */
 	if ((flags & IOSQE_FIXED_FILE) && (sqe->fd < 0 || (uint32_t)sqe->fd >= t->files_registered))

@@ -42,10 +42,12 @@ static uint64_t thread_identity(void)
 #define SETUP_FLAGS_ACCEPTED                                                   \
 	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | IORING_SETUP_CLAMP |      \
 	 IORING_SETUP_R_DISABLED |                                             \
+	 IORING_SETUP_SQ_AFF | IORING_SETUP_ATTACH_WQ |                        \
 	 IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN |                 \
 	 IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | \
 	 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |             \
-	 IORING_SETUP_NO_SQARRAY | IORING_SETUP_HYBRID_IOPOLL)
+	 IORING_SETUP_NO_SQARRAY | IORING_SETUP_HYBRID_IOPOLL |                \
+	 IORING_SETUP_CQE_MIXED | IORING_SETUP_NO_MMAP)
 
 _Static_assert((int)URING_OP_PIPE == (int)IORING_OP_PIPE, "public opcodes are the kernel's");
 
@@ -82,8 +84,14 @@ int uring__register(uring *t, unsigned opcode, const void *arg, unsigned nr)
 /* setup                                                                */
 /* ------------------------------------------------------------------ */
 
-static void unmap_rings(uring *t)
+void uring__unmap_rings(uring *t)
 {
+	if (t->setup_flags & IORING_SETUP_NO_MMAP) {
+		/* The caller's memory: the kernel unpins it with the ring. */
+		t->sq.sqes = NULL;
+		t->sq_ring_ptr = t->cq_ring_ptr = NULL;
+		return;
+	}
 	if (t->sq.sqes)
 		munmap(t->sq.sqes, t->sqes_sz);
 	if (t->cq_ring_ptr && t->cq_ring_ptr != t->sq_ring_ptr)
@@ -105,34 +113,10 @@ static void *map_ring(int fd, size_t len, uint64_t offset)
 	return p;
 }
 
-static int map_rings(uring *t, const struct uring__params *p)
+/* The SQ and CQ fields, from the offsets the kernel reported. */
+static int ring_pointers(uring *t, const struct uring__params *p, uint32_t sqe_shift,
+			 uint32_t cqe_shift)
 {
-	uint32_t sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 1 : 0;
-	uint32_t cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 1 : 0;
-	/* With NO_SQARRAY the kernel reports sq_off.array = 0: the SQ ring
-	 * ends at its flags words, which the CQ size below always covers. */
-	t->sq_ring_sz = p->sq_off.array + (size_t)p->sq_entries * sizeof(uint32_t);
-	t->cq_ring_sz = p->cq_off.cqes + ((size_t)p->cq_entries << cqe_shift) * sizeof(struct uring__cqe);
-	if (p->features & IORING_FEAT_SINGLE_MMAP) {
-		if (t->cq_ring_sz > t->sq_ring_sz)
-			t->sq_ring_sz = t->cq_ring_sz;
-		t->cq_ring_sz = t->sq_ring_sz;
-	}
-	t->sq_ring_ptr = map_ring(t->ring_fd, t->sq_ring_sz, IORING_OFF_SQ_RING);
-	if (!t->sq_ring_ptr)
-		return -errno;
-	if (p->features & IORING_FEAT_SINGLE_MMAP) {
-		t->cq_ring_ptr = t->sq_ring_ptr;
-	} else {
-		t->cq_ring_ptr = map_ring(t->ring_fd, t->cq_ring_sz, IORING_OFF_CQ_RING);
-		if (!t->cq_ring_ptr)
-			return -errno;
-	}
-	t->sqes_sz = ((size_t)p->sq_entries << sqe_shift) * sizeof(struct uring__sqe);
-	t->sq.sqes = map_ring(t->ring_fd, t->sqes_sz, IORING_OFF_SQES);
-	if (!t->sq.sqes)
-		return -errno;
-
 	uint8_t *sq = t->sq_ring_ptr, *cq = t->cq_ring_ptr;
 	t->sq.khead = (uint32_t *)(sq + p->sq_off.head);
 	t->sq.ktail = (uint32_t *)(sq + p->sq_off.tail);
@@ -158,6 +142,43 @@ static int map_rings(uring *t, const struct uring__params *p)
 	t->sq.sqe_tail = t->sq.sqe_head = t->sq.cached_head = *t->sq.ktail;
 	return 0;
 }
+
+int uring__map_rings(uring *t, const struct uring__params *p)
+{
+	uint32_t sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 1 : 0;
+	uint32_t cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 1 : 0;
+	/* With NO_SQARRAY the kernel reports sq_off.array = 0: the SQ ring
+	 * ends at its flags words, which the CQ size below always covers. */
+	t->sq_ring_sz = p->sq_off.array + (size_t)p->sq_entries * sizeof(uint32_t);
+	t->cq_ring_sz = p->cq_off.cqes + ((size_t)p->cq_entries << cqe_shift) * sizeof(struct uring__cqe);
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		if (t->cq_ring_sz > t->sq_ring_sz)
+			t->sq_ring_sz = t->cq_ring_sz;
+		t->cq_ring_sz = t->sq_ring_sz;
+	}
+	t->sqes_sz = ((size_t)p->sq_entries << sqe_shift) * sizeof(struct uring__sqe);
+	if (p->flags & IORING_SETUP_NO_MMAP) {
+		/* In the caller's memory, where the kernel says it put them. */
+		t->sq_ring_ptr = t->cq_ring_ptr = (void *)(uintptr_t)p->cq_off.user_addr;
+		t->sq.sqes = (void *)(uintptr_t)p->sq_off.user_addr;
+		return ring_pointers(t, p, sqe_shift, cqe_shift);
+	}
+	t->sq_ring_ptr = map_ring(t->ring_fd, t->sq_ring_sz, IORING_OFF_SQ_RING);
+	if (!t->sq_ring_ptr)
+		return -errno;
+	if (p->features & IORING_FEAT_SINGLE_MMAP) {
+		t->cq_ring_ptr = t->sq_ring_ptr;
+	} else {
+		t->cq_ring_ptr = map_ring(t->ring_fd, t->cq_ring_sz, IORING_OFF_CQ_RING);
+		if (!t->cq_ring_ptr)
+			return -errno;
+	}
+	t->sq.sqes = map_ring(t->ring_fd, t->sqes_sz, IORING_OFF_SQES);
+	if (!t->sq.sqes)
+		return -errno;
+	return ring_pointers(t, p, sqe_shift, cqe_shift);
+}
+
 
 /* The registered ring fd skips the kernel's fdget/fdput on every enter
  * (about 15% of a nop's cost).  Failure only means the plain fd is used. */
@@ -189,6 +210,14 @@ static int check_options(unsigned depth, const uring_options *o)
 		return -EINVAL;
 	if (o->cq_entries && (o->cq_entries < depth || o->cq_entries > URING__MAX_CQ_ENTRIES))
 		return -EINVAL;
+	/* SQ_AFF means nothing without the poll thread it pins. */
+	if ((o->setup_flags & IORING_SETUP_SQ_AFF) &&
+	    !(o->polling_timeout_ms || (o->setup_flags & IORING_SETUP_SQPOLL)))
+		return -EINVAL;
+	if ((o->setup_flags & IORING_SETUP_ATTACH_WQ) && !o->wq_ring)
+		return -EINVAL;
+	if (o->setup_flags & IORING_SETUP_NO_MMAP)
+		return uring__no_mmap_check(depth, o);
 	return 0;
 }
 
@@ -219,12 +248,18 @@ static int ring_setup(uring *t, unsigned depth, const uring_options *o)
 		p.flags = attempt == 0 ? flags | IORING_SETUP_NO_SQARRAY : flags & ~IORING_SETUP_NO_SQARRAY;
 		p.sq_thread_idle = o->polling_timeout_ms;
 		p.cq_entries = o->cq_entries;
+		if (flags & IORING_SETUP_SQ_AFF)
+			p.sq_thread_cpu = o->sq_thread_cpu;
+		if (flags & IORING_SETUP_ATTACH_WQ)
+			p.wq_fd = (uint32_t)o->wq_ring->ring_fd;
+		if (flags & IORING_SETUP_NO_MMAP)
+			uring__no_mmap_params(depth, o, &p);
 		int fd = uring__sys_setup(depth, &p);
 		if (fd >= 0) {
 			t->ring_fd = fd;
 			t->setup_flags = p.flags;
 			t->features = p.features;
-			return map_rings(t, &p);
+			return uring__map_rings(t, &p);
 		}
 		if (fd != -EINVAL)
 			return fd;
@@ -256,7 +291,7 @@ uring *uring_create(unsigned queue_depth, const uring_options *opts)
 		ret = uring__probe_load(t);
 	if (ret < 0) {
 		uring__heap_destroy(&t->heap);   /* free(NULL) when never made */
-		unmap_rings(t);
+		uring__unmap_rings(t);
 		if (t->ring_fd >= 0)
 			close(t->ring_fd);
 		free(t);
@@ -307,8 +342,9 @@ int uring_exit(uring *t)
 	}
 	uring__buf_rings_release(t, parent_ring);
 	uring__hold_release(t);
+	uring__buffers_release(t);
 	if (parent_ring) {
-		unmap_rings(t);
+		uring__unmap_rings(t);
 		unregister_ring_fd(t);
 	}
 	close(t->ring_fd);
@@ -435,6 +471,8 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 	 * fields as far as the compiler knows, which would reload them per CQE. */
 	const struct uring__cqe *cqes = t->cq.cqes;
 	const uint32_t mask = t->cq.mask, shift = t->cq.shift;
+	const uint32_t mixed = (t->setup_flags & IORING_SETUP_CQE_MIXED) ?
+			       IORING_CQE_F_32 | IORING_CQE_F_SKIP : 0;
 	uint32_t *khead = t->cq.khead;
 	uint32_t head = *khead;
 	uint32_t ready = uring__load_acquire(t->cq.ktail) - head;
@@ -444,8 +482,18 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 	 * completion behind it. */
 	unsigned n = 0;
 	uint32_t i = 0;
-	while (i < ready && n < max)
-		n += (unsigned)complete_one(t, &cqes[((head + i++) & mask) << shift], &out[n]);
+	while (i < ready && n < max) {
+		const struct uring__cqe *cqe = &cqes[((head + i++) & mask) << shift];
+		/* CQE_MIXED: a 32-byte CQE takes two slots, and a filler
+		 * (F_SKIP) pads the end of the ring before one that would
+		 * wrap.  The bits mean this on a mixed ring only. */
+		if (__builtin_expect(cqe->flags & mixed, 0)) {
+			if (cqe->flags & IORING_CQE_F_SKIP)
+				continue;
+			i++;
+		}
+		n += (unsigned)complete_one(t, cqe, &out[n]);
+	}
 	if (i)
 		uring__store_release(khead, head + i);
 	return n;
@@ -461,11 +509,11 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
  * is there (possibly 0), and nothing is lost because every SQE stays
  * queued or submitted and every CQE stays in the ring.
  */
-static int wait_batch(uring *t, uring_completion *out, unsigned max, unsigned min,
-		      const struct uring__getevents_arg *arg)
+int uring__wait_batch(uring *t, uring_completion *out, unsigned max, unsigned min,
+		      const struct uring__getevents_arg *arg, unsigned enter_flags)
 {
 	uint32_t pending = sq_flush(t);
-	unsigned flags = IORING_ENTER_GETEVENTS;
+	unsigned flags = IORING_ENTER_GETEVENTS | enter_flags;
 	unsigned to_submit = pending;
 	if (uring__sqpoll(t)) {
 		to_submit = 0;
@@ -494,7 +542,7 @@ static int wait_batch(uring *t, uring_completion *out, unsigned max, unsigned mi
 }
 
 /* A relative wait deadline for IORING_ENTER_EXT_ARG (5.11+). */
-static void wait_deadline(struct uring__getevents_arg *arg, struct uring__kernel_timespec *ts,
+void uring__wait_deadline(struct uring__getevents_arg *arg, struct uring__kernel_timespec *ts,
 			  uint64_t timeout_ns)
 {
 	ts->tv_sec = (int64_t)(timeout_ns / 1000000000u);
@@ -509,7 +557,7 @@ int uring_wait(uring *t, uring_completion *out)
 {
 	if (!t || !out)
 		return -EINVAL;
-	return wait_batch(t, out, 1, 1, NULL);
+	return uring__wait_batch(t, out, 1, 1, NULL, 0);
 }
 
 int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out)
@@ -522,8 +570,8 @@ int uring_wait_timeout(uring *t, uint64_t timeout_ns, uring_completion *out)
 		return -EOPNOTSUPP;
 	struct uring__kernel_timespec ts;
 	struct uring__getevents_arg arg;
-	wait_deadline(&arg, &ts, timeout_ns);
-	return wait_batch(t, out, 1, 1, &arg);
+	uring__wait_deadline(&arg, &ts, timeout_ns);
+	return uring__wait_batch(t, out, 1, 1, &arg, 0);
 }
 
 /*
@@ -537,13 +585,13 @@ int uring_wait_many(uring *t, uring_completion *out, unsigned max, unsigned min,
 	if (!t || !out || min == 0 || min > max || min > t->cq.entries)
 		return -EINVAL;
 	if (timeout_ns == URING_WAIT_FOREVER)
-		return wait_batch(t, out, max, min, NULL);
+		return uring__wait_batch(t, out, max, min, NULL, 0);
 	if (!(t->features & IORING_FEAT_EXT_ARG))
 		return -EOPNOTSUPP;
 	struct uring__kernel_timespec ts;
 	struct uring__getevents_arg arg;
-	wait_deadline(&arg, &ts, timeout_ns);
-	return wait_batch(t, out, max, min, &arg);
+	uring__wait_deadline(&arg, &ts, timeout_ns);
+	return uring__wait_batch(t, out, max, min, &arg, 0);
 }
 
 /* Never submits: one enter with to_submit 0, and only when the kernel is

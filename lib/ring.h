@@ -85,8 +85,10 @@ struct uring {
 	uint32_t supported;          /* 1 << URING_FEATURE_*, as found by probe.c */
 	uint8_t probe_bits[32];      /* one bit per opcode 0..255, loaded by uring_create */
 
-	void *fixed_buf;             /* the registered buffer (buf_index 0) */
+	void *fixed_buf;             /* the registered buffer: entry 0 of bufs */
 	size_t fixed_len;
+	struct iovec *bufs;          /* the registered buffer table as the kernel has it */
+	uint32_t nbufs;              /* its slots (0: no table); empty slots are {NULL, 0} */
 	uint32_t files_registered;   /* entries in the registered file table */
 
 	/* Beyond the OCaml module: both released by uring_exit. */
@@ -98,6 +100,17 @@ struct uring {
 int uring__enter(uring *t, unsigned to_submit, unsigned min_complete, unsigned flags,
 		 const void *arg, size_t argsz);
 int uring__register(uring *t, unsigned opcode, const void *arg, unsigned nr);
+/* Maps the rings p describes into t (SQ/CQ pointers, sizes, masks; the
+ * SQ positions start at the kernel's tail); unmaps t's rings. */
+int  uring__map_rings(uring *t, const struct uring__params *p);
+void uring__unmap_rings(uring *t);
+/* The one wait path (one io_uring_enter at most); enter_flags are added
+ * to GETEVENTS (EXT_ARG is added when arg is given). */
+int uring__wait_batch(uring *t, uring_completion *out, unsigned max, unsigned min,
+		      const struct uring__getevents_arg *arg, unsigned enter_flags);
+/* *arg for a relative timeout_ns, pointing at *ts. */
+void uring__wait_deadline(struct uring__getevents_arg *arg, struct uring__kernel_timespec *ts,
+			  uint64_t timeout_ns);
 
 /* False in a forked child: the ring, its registrations and its mappings
  * are the parent's, and nothing the child does may change them. */
@@ -183,6 +196,27 @@ static inline uring_job uring__sq_full(const uring *t)
 	return (uring__sqe_at(t, last)->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) ? -ENOSPC : 0;
 }
 
+/*
+ * The SQE of a job still queued here, for the job-level setters
+ * (uring_job_set_flags, uring_job_set_personality): 0 and *out, or
+ * -ENOENT (stale or unknown job), -EALREADY (already handed to the kernel).
+ */
+static inline int uring__job_sqe(uring *t, uring_job job, struct uring__sqe **out)
+{
+	struct uring__slot *slot = uring__heap_lookup(&t->heap, job);
+	if (!slot)
+		return -ENOENT;
+	if (!uring__sqe_unpublished(t, slot->sqe_pos))
+		return -EALREADY;
+	struct uring__sqe *sqe = uring__sqe_at(t, slot->sqe_pos);
+	/* A job 2^32 SQEs old (a long multishot) can fall in the window
+	 * again; its position then holds another job's SQE. */
+	if (sqe->user_data != (uint64_t)job)
+		return -EALREADY;
+	*out = sqe;
+	return 0;
+}
+
 /* The fields most ops fill, in the layout the kernel's io_prep_rw reads. */
 static inline void uring__sqe_rw(struct uring__sqe *sqe, uint8_t opcode, int fd, const void *addr,
 				 uint32_t len, uint64_t off)
@@ -228,6 +262,19 @@ static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void
 	return (uring_job)slot->id;
 }
 
+/* ---- no_mmap.c ---- */
+/* URING_SETUP_NO_MMAP: -EINVAL unless o->ring_mem is page-aligned and
+ * holds uring_mem_size bytes; the two user_addr fields of *p. */
+int  uring__no_mmap_check(unsigned depth, const uring_options *o);
+void uring__no_mmap_params(unsigned depth, const uring_options *o, struct uring__params *p);
+
+/* ---- buffers.c ---- */
+/* Unregisters the buffer table, if any (0 or the kernel's error). */
+int  uring__buffers_drop(uring *t);
+/* Registers iov[0..n) as the table (no tags): 0 or -errno, no table then. */
+int  uring__buffers_set(uring *t, const struct iovec *iov, unsigned n);
+void uring__buffers_release(uring *t);   /* uring_exit: the library's copy */
+
 /* ---- sketch.c ---- */
 void *uring__sketch_alloc(uring *t, size_t len, size_t align);  /* NULL: -ENOMEM */
 /* Frees what the kernel has consumed: called on every allocation, and
@@ -243,6 +290,15 @@ void  uring__sketch_stats(const struct uring__sketch *s, size_t *bytes, size_t *
 			  unsigned *waiting);
 
 /* ---- helpers shared by op builders ---- */
+/* The kernel's roundup_pow_of_two, for entry counts (<= 2^16). */
+static inline uint32_t uring__pow2_at_least(uint32_t n)
+{
+	uint32_t p = 1;
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
 static inline uint64_t uring__ptr(const void *p)
 {
 	return (uint64_t)(uintptr_t)p;

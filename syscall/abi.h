@@ -124,6 +124,7 @@ enum {
 	IORING_OP_FIXED_FD_INSTALL, IORING_OP_FTRUNCATE, IORING_OP_BIND,
 	IORING_OP_LISTEN, IORING_OP_RECV_ZC, IORING_OP_EPOLL_WAIT,
 	IORING_OP_READV_FIXED, IORING_OP_WRITEV_FIXED, IORING_OP_PIPE,
+	IORING_OP_NOP128, IORING_OP_URING_CMD128,   /* 6.19, SQE_MIXED rings */
 	IORING_OP_LAST_KNOWN
 };
 _Static_assert(IORING_OP_ASYNC_CANCEL == 14, "opcode numbering");
@@ -131,8 +132,10 @@ _Static_assert(IORING_OP_OPENAT2 == 28, "opcode numbering");
 _Static_assert(IORING_OP_SOCKET == 45, "opcode numbering");
 _Static_assert(IORING_OP_FTRUNCATE == 55, "opcode numbering");
 _Static_assert(IORING_OP_PIPE == 62, "opcode numbering");
+_Static_assert(IORING_OP_URING_CMD128 == 64, "opcode numbering");
 
 /* per-opcode flag words */
+#define IORING_NOP_CQE32             (1u << 5)   /* 6.18: a 32-byte CQE, F_32 on a CQE_MIXED ring */
 #define IORING_FSYNC_DATASYNC        (1u << 0)
 #define IORING_TIMEOUT_ABS           (1u << 0)
 #define IORING_TIMEOUT_UPDATE        (1u << 1)
@@ -355,6 +358,38 @@ struct uring__file_index_range {
 	uint64_t resv;
 };
 _Static_assert(sizeof(struct uring__file_index_range) == 16, "io_uring_file_index_range");
+/* IORING_RSRC_REGISTER_SPARSE (5.19: nr empty slots, data 0) is defined above. */
+#define IORING_MAX_REG_BUFFERS      (1u << 14)
+
+/* IORING_REGISTER_FILES_UPDATE2 / BUFFERS_UPDATE (5.13) */
+struct uring__rsrc_update2 {
+	uint32_t offset;
+	uint32_t resv;
+	uint64_t data;
+	uint64_t tags;
+	uint32_t nr;
+	uint32_t resv2;
+};
+_Static_assert(sizeof(struct uring__rsrc_update2) == 32, "io_uring_rsrc_update2");
+
+/* IORING_REGISTER_CLONE_BUFFERS (6.12; src_off, dst_off, nr since 6.13,
+ * all-zero pad before: zeros mean the whole table on both) */
+struct uring__clone_buffers {
+	uint32_t src_fd;
+	uint32_t flags;
+	uint32_t src_off;
+	uint32_t dst_off;
+	uint32_t nr;
+	uint32_t pad[3];
+};
+_Static_assert(sizeof(struct uring__clone_buffers) == 32, "io_uring_clone_buffers");
+
+/* IORING_REGISTER_CLOCK (6.12) */
+struct uring__clock_register {
+	uint32_t clockid;
+	uint32_t resv[3];
+};
+_Static_assert(sizeof(struct uring__clock_register) == 16, "io_uring_clock_register");
 
 /* provided-buffer rings (IORING_REGISTER_PBUF_RING) */
 struct uring__buf {

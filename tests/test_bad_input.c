@@ -215,6 +215,51 @@ CASE(read_multishot_null_br, RETURNS, -EINVAL, return uring_read_multishot(c->t,
 CASE(read_multishot_null_ring, RETURNS, -EINVAL, return uring_read_multishot(NULL, c->pipe_r, NULL, NULL);)
 CASE(cancel_match_slot_outside, RETURNS, -EBADF, WITH_TABLE(uring_cancel_match(c->t, URING_CANCEL_FD | URING_CANCEL_FD_FIXED, 2, 0, NULL)))
 
+/* --- the registered buffer table (none registered here) --- */
+CASE(register_buffers_zero, RETURNS, -EINVAL, return uring_register_buffers(c->t, c->iov, 0, NULL);)
+CASE(register_buffers_too_many, RETURNS, -EINVAL, return uring_register_buffers(c->t, c->iov, 16385, NULL);)
+CASE(register_buffers_tag_bit_63, RETURNS, -EINVAL, uint64_t tag = UINT64_C(1) << 63; return uring_register_buffers(c->t, c->iov, 1, &tag);)
+CASE(register_buffers_null_base, RETURNS, -EFAULT, struct iovec v[1] = { { .iov_len = 10 } }; return uring_register_buffers(c->t, v, 1, NULL);)
+CASE(register_buffers_sparse_tagged, RETURNS, -EINVAL, uint64_t tag = 1; return uring_register_buffers(c->t, NULL, 1, &tag);)
+CASE(buffers_update_without_table, RETURNS, -ENXIO, return uring_register_buffers_update(c->t, 0, c->iov, 0);)
+CASE(unregister_buffers_without_table, RETURNS, -ENXIO, return uring_unregister_buffers(c->t);)
+CASE(clone_buffers_null_src, RETURNS, -EINVAL, return uring_clone_buffers(c->t, NULL);)
+CASE(clone_buffers_from_itself, RETURNS, -EINVAL, return uring_clone_buffers(c->t, c->t);)
+CASE(read_registered_without_table, RETURNS, -EINVAL, return uring_read_registered(c->t, c->file, 0, c->buf, 10, 0, NULL);)
+CASE(read_registered_offset_below_minus_one, RETURNS, -EINVAL, return uring_read_registered(c->t, c->file, 0, c->buf, 10, -2, NULL);)
+CASE(write_registered_null_buffer, RETURNS, -EFAULT, return uring_write_registered(c->t, c->file, 0, NULL, 10, 0, NULL);)
+CASE(readv_registered_over_iov_max, RETURNS, -EINVAL, return uring_readv_registered(c->t, c->file, 0, c->iov, IOV_MAX + 1, 0, NULL);)
+CASE(writev_registered_without_table, RETURNS, -EINVAL, return uring_writev_registered(c->t, c->file, 0, c->iov, 1, 0, NULL);)
+CASE(send_zc_registered_huge, RETURNS, -EINVAL, return uring_send_zc_registered(c->t, c->sock, 0, c->buf, (size_t)INT_MAX + 1, 0, NULL);)
+CASE(send_zc_registered_without_table, RETURNS, -EINVAL, return uring_send_zc_registered(c->t, c->sock, 0, c->buf, 10, 0, NULL);)
+
+/* --- wait tuning --- */
+CASE(wait_many2_null_options, RETURNS, -EINVAL, uring_completion cs[2]; return uring_wait_many2(c->t, cs, 2, 1, NULL);)
+CASE(wait_many2_unknown_flag, RETURNS, -EINVAL, uring_completion cs[2]; uring_wait_options o = { .timeout_ns = 1 }; o.flags = 1u << 7; return uring_wait_many2(c->t, cs, 2, 1, &o);)
+CASE(wait_many2_absolute_forever, RETURNS, -EINVAL, uring_completion cs[2]; uring_wait_options o = { .timeout_ns = URING_WAIT_FOREVER }; o.flags = URING_WAIT_ABSOLUTE; return uring_wait_many2(c->t, cs, 2, 1, &o);)
+CASE(wait_many2_min_wait_huge, RETURNS, -EINVAL, uring_completion cs[2]; uring_wait_options o = { .timeout_ns = 1 }; o.min_wait_ns = UINT64_MAX - 1; return uring_wait_many2(c->t, cs, 2, 1, &o);)
+CASE(wait_many2_min_above_max, RETURNS, -EINVAL, uring_completion cs[2]; uring_wait_options o = { .timeout_ns = 1 }; return uring_wait_many2(c->t, cs, 1, 2, &o);)
+CASE(register_clock_realtime, RETURNS, -EINVAL, return uring_register_clock(c->t, URING_CLOCK_REALTIME);)
+CASE(register_clock_null_ring, RETURNS, -EINVAL, return uring_register_clock(NULL, URING_CLOCK_MONOTONIC);)
+
+/* --- ring resize --- */
+CASE(resize_null_ring, RETURNS, -EINVAL, return uring_resize(NULL, 8, 0);)
+CASE(resize_zero_sq, RETURNS, -EINVAL, return uring_resize(c->t, 0, 0);)
+CASE(resize_sq_above_max, RETURNS, -EINVAL, return uring_resize(c->t, 32769, 0);)
+CASE(resize_cq_below_sq, RETURNS, -EINVAL, return uring_resize(c->t, 16, 8);)
+CASE(resize_without_defer_taskrun, RETURNS, -EINVAL, return uring_resize(c->t, 32, 0);)
+
+/* --- workers and personalities --- */
+CASE(iowq_max_workers_null_limits, RETURNS, -EFAULT, return uring_iowq_max_workers(c->t, NULL);)
+CASE(iowq_max_workers_null_ring, RETURNS, -EINVAL, unsigned l[2] = { 0 }; return uring_iowq_max_workers(NULL, l);)
+CASE(iowq_affinity_size_zero, RETURNS, -EINVAL, return uring_iowq_affinity(c->t, c->buf, 0);)
+CASE(iowq_affinity_null_ring, RETURNS, -EINVAL, return uring_iowq_affinity(NULL, NULL, 0);)
+CASE(register_personality_null_ring, RETURNS, -EINVAL, return uring_register_personality(NULL);)
+CASE(unregister_personality_zero, RETURNS, -EINVAL, return uring_unregister_personality(c->t, 0);)
+CASE(unregister_personality_unknown, RETURNS, -EINVAL, return uring_unregister_personality(c->t, 4242);)
+CASE(job_set_personality_invented_job, RETURNS, -ENOENT, return uring_job_set_personality(c->t, 12345, 1);)
+CASE(job_set_personality_unknown_id, COMPLETES_WITH, -EINVAL, uring_job j = uring_noop(c->t, NULL); int r = uring_job_set_personality(c->t, j, 4242); return r < 0 ? r : j;)
+
 static const struct bad_case cases[] = {
 	ROW(noop_null_ring, RETURNS, -EINVAL),
 	ROW(submit_null_ring, RETURNS, -EINVAL),
@@ -375,6 +420,43 @@ static const struct bad_case cases[] = {
 	ROW(msg_ring_fd_without_table, RETURNS, -ENXIO),
 	ROW(msg_ring_fd_slot_outside, RETURNS, -EBADF),
 	ROW(msg_ring_fd_message_bit_63, RETURNS, -EINVAL),
+	ROW(register_buffers_zero, RETURNS, -EINVAL),
+	ROW(register_buffers_too_many, RETURNS, -EINVAL),
+	ROW(register_buffers_tag_bit_63, RETURNS, -EINVAL),
+	ROW(register_buffers_null_base, RETURNS, -EFAULT),
+	ROW(register_buffers_sparse_tagged, RETURNS, -EINVAL),
+	ROW(buffers_update_without_table, RETURNS, -ENXIO),
+	ROW(unregister_buffers_without_table, RETURNS, -ENXIO),
+	ROW(clone_buffers_null_src, RETURNS, -EINVAL),
+	ROW(clone_buffers_from_itself, RETURNS, -EINVAL),
+	ROW(read_registered_without_table, RETURNS, -EINVAL),
+	ROW(read_registered_offset_below_minus_one, RETURNS, -EINVAL),
+	ROW(write_registered_null_buffer, RETURNS, -EFAULT),
+	ROW(readv_registered_over_iov_max, RETURNS, -EINVAL),
+	ROW(writev_registered_without_table, RETURNS, -EINVAL),
+	ROW(send_zc_registered_huge, RETURNS, -EINVAL),
+	ROW(send_zc_registered_without_table, RETURNS, -EINVAL),
+	ROW(wait_many2_null_options, RETURNS, -EINVAL),
+	ROW(wait_many2_unknown_flag, RETURNS, -EINVAL),
+	ROW(wait_many2_absolute_forever, RETURNS, -EINVAL),
+	ROW(wait_many2_min_wait_huge, RETURNS, -EINVAL),
+	ROW(wait_many2_min_above_max, RETURNS, -EINVAL),
+	ROW(register_clock_realtime, RETURNS, -EINVAL),
+	ROW(register_clock_null_ring, RETURNS, -EINVAL),
+	ROW(resize_null_ring, RETURNS, -EINVAL),
+	ROW(resize_zero_sq, RETURNS, -EINVAL),
+	ROW(resize_sq_above_max, RETURNS, -EINVAL),
+	ROW(resize_cq_below_sq, RETURNS, -EINVAL),
+	ROW(resize_without_defer_taskrun, RETURNS, -EINVAL),
+	ROW(iowq_max_workers_null_limits, RETURNS, -EFAULT),
+	ROW(iowq_max_workers_null_ring, RETURNS, -EINVAL),
+	ROW(iowq_affinity_size_zero, RETURNS, -EINVAL),
+	ROW(iowq_affinity_null_ring, RETURNS, -EINVAL),
+	ROW(register_personality_null_ring, RETURNS, -EINVAL),
+	ROW(unregister_personality_zero, RETURNS, -EINVAL),
+	ROW(unregister_personality_unknown, RETURNS, -EINVAL),
+	ROW(job_set_personality_invented_job, RETURNS, -ENOENT),
+	ROW(job_set_personality_unknown_id, COMPLETES_WITH, -EINVAL),
 };
 
 static void ring_still_runs(uring *t)
@@ -443,6 +525,19 @@ static void every_public_function_refuses_bad_input(void **state)
 	errno = 0;
 	assert_null(uring_create(0, NULL));
 	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(uring_create(8, &(uring_options){ .setup_flags = 1u << 19 }));
+	assert_int_equal(errno, EINVAL);   /* SQE_MIXED is not offered */
+	errno = 0;
+	assert_null(uring_create(8, &(uring_options){ .setup_flags = URING_SETUP_NO_MMAP }));
+	assert_int_equal(errno, EINVAL);   /* NO_MMAP without memory */
+	assert_int_equal(uring_mem_size(32769, NULL), 0);
+	errno = 0;
+	assert_null(uring_create(8, &(uring_options){ .setup_flags = URING_SETUP_SQ_AFF }));
+	assert_int_equal(errno, EINVAL);   /* SQ_AFF without SQPOLL */
+	errno = 0;
+	assert_null(uring_create(8, &(uring_options){ .setup_flags = URING_SETUP_ATTACH_WQ }));
+	assert_int_equal(errno, EINVAL);   /* ATTACH_WQ without a ring */
 	errno = 0;
 	assert_null(uring_region_create(c->buf, sizeof(c->buf), 0));
 	assert_int_equal(errno, EINVAL);

@@ -1876,6 +1876,25 @@ static void op_misc(struct world *w, struct ring_model *m, struct input *in)
 		CHECK(uring_set_fixed_buffer(NULL, m->fixed, 1) == -EINVAL, "set_fixed_buffer(NULL)");
 		CHECK(uring_register_eventfd(NULL, 0) == -EINVAL, "register_eventfd(NULL)");
 		CHECK(uring_op_supported(NULL, URING_OP_NOP) == 0, "op_supported(NULL)");
+		/* buffer table, wait tuning, resize, control: NULL handles */
+		CHECK(uring_register_buffers(NULL, NULL, 1, NULL) == -EINVAL, "register_buffers(NULL)");
+		CHECK(uring_register_buffers_update(NULL, 0, NULL, 0) == -EINVAL, "buffers_update(NULL)");
+		CHECK(uring_unregister_buffers(NULL) == -EINVAL, "unregister_buffers(NULL)");
+		CHECK(uring_clone_buffers(NULL, m->t) == -EINVAL && uring_clone_buffers(m->t, NULL) == -EINVAL,
+		      "clone_buffers(NULL)");
+		CHECK(uring_read_registered(NULL, 0, 0, m->mem, 1, 0, NULL) == -EINVAL, "read_registered(NULL)");
+		CHECK(uring_send_zc_registered(NULL, 0, 0, m->mem, 1, 0, NULL) == -EINVAL, "send_zc_registered(NULL)");
+		CHECK(uring_wait_many2(NULL, &c, 1, 1, &(uring_wait_options){ .timeout_ns = 1 }) == -EINVAL,
+		      "wait_many2(NULL)");
+		CHECK(uring_register_clock(NULL, URING_CLOCK_MONOTONIC) == -EINVAL, "register_clock(NULL)");
+		CHECK(uring_resize(NULL, 8, 0) == -EINVAL, "resize(NULL)");
+		CHECK(uring_iowq_affinity(NULL, NULL, 0) == -EINVAL, "iowq_affinity(NULL)");
+		CHECK(uring_register_personality(NULL) == -EINVAL, "register_personality(NULL)");
+		CHECK(uring_job_set_personality(NULL, 1, 0) == -EINVAL, "job_set_personality(NULL)");
+		CHECK(uring_mem_size(0, NULL) == 0, "mem_size(0)");
+		errno = 0;
+		CHECK(!uring_create(8, &(uring_options){ .setup_flags = URING_SETUP_NO_MMAP }) && errno == EINVAL,
+		      "NO_MMAP without memory");
 		break;
 	case 1: {
 		int s = uring_op_supported(m->t, a * 2u);
