@@ -398,6 +398,33 @@ static inline uint64_t uring_message_value(uring_job job)
 	return (uint64_t)job & (uint64_t)INT64_MAX;
 }
 
+/* ---- following jobs: a trace of every job (docs/api.md, "Tools") ---- */
+typedef enum {
+	URING_TRACE_QUEUE,      /* an op call queued the job */
+	URING_TRACE_SUBMIT,     /* its SQE was published to the kernel */
+	URING_TRACE_COMPLETE,   /* one of its completions was collected */
+} uring_trace_point;
+
+typedef struct uring_trace_event {
+	uring_trace_point point;
+	int       op;       /* URING_OP_*; -1 on a completion whose job was queued
+			     * before the trace was set, or of a message (msg_ring) */
+	uring_job job;
+	int       fd;       /* the SQE's fd (an index with URING_FIXED_FILE) */
+	uint32_t  len;      /* the SQE's len: bytes, or the iovec count of a vectored op */
+	int32_t   result;   /* COMPLETE: the completion's result; 0 otherwise */
+	uint32_t  flags;    /* COMPLETE: URING_CQE_F_*; 0 otherwise */
+} uring_trace_event;
+
+typedef void (*uring_trace_fn)(void *ctx, const uring_trace_event *ev);
+/* Calls fn(ctx, ev) when each job is queued, submitted and completed (fn
+ * NULL: off, the default).  fn must not call back into t.  0, or -EINVAL
+ * (NULL t), -ENOMEM. */
+URING_API int  uring_set_trace(uring *t, uring_trace_fn fn, void *ctx);
+/* A ready-made uring_trace_fn: one line per event to ctx, a FILE *:
+ * uring_set_trace(t, uring_trace_print, stderr). */
+URING_API void uring_trace_print(void *ctx, const uring_trace_event *ev);
+
 /* END beyond-ocaml */
 
 #ifdef __cplusplus

@@ -248,7 +248,10 @@ uring *uring_create(unsigned queue_depth, const uring_options *opts)
 	ret = ring_setup(t, queue_depth, o);
 	if (ret == 0)
 		ret = uring__heap_init(&t->heap, t->sq.entries);
+	if (ret == 0)
+		ret = uring__tools_start(t);
 	if (ret < 0) {
+		uring__heap_destroy(&t->heap);
 		unmap_rings(t);
 		if (t->ring_fd >= 0)
 			close(t->ring_fd);
@@ -305,6 +308,7 @@ int uring_exit(uring *t)
 		if (ret < 0)
 			return ret;
 	}
+	uring__tools_stop(t);
 	uring__buf_rings_release(t, parent_ring);
 	uring__hold_release(t);
 	if (parent_ring) {
@@ -334,6 +338,8 @@ static uint32_t sq_flush(uring *t)
 	uint32_t tail = t->sq.sqe_tail;
 	assert(tail - t->sq.sqe_head <= t->sq.entries);
 	if (t->sq.sqe_head != tail) {
+		if (__builtin_expect((t->tools & URING__TOOL_TRACE) || URING__USDT_SUBMIT_ACTIVE(), 0))
+			uring__tools_submit(t, t->sq.sqe_head, tail);
 		t->sq.sqe_head = tail;
 		if (uring__sqpoll(t))
 			uring__store_release(t->sq.ktail, tail);
@@ -397,10 +403,13 @@ static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion
 	uint64_t ud = cqe->user_data;
 	out->result = cqe->res;
 	out->flags = cqe->flags;
+	URING__USDT_COMPLETE(ud, cqe->res, cqe->flags);
 	if (ud >> 63) {
 		/* Bit 63: a message posted by another ring (uring_msg_ring). */
 		out->data = NULL;
 		out->job = (uring_job)ud;
+		if (__builtin_expect(t->tools != 0, 0))
+			uring__tools_complete(t, NULL, cqe);
 		return 1;
 	}
 	struct uring__slot *slot = uring__heap_lookup(&t->heap, (uring_job)ud);
@@ -413,7 +422,9 @@ static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion
 	out->data = slot->data;
 	out->job = (uring_job)ud;
 	if ((cqe->flags & IORING_CQE_F_BUFFER) && slot->uses_buf_ring)
-		uring__buf_ring_lend(t, slot->buf_group, cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+		uring__buf_ring_lend(t, slot->buf_group, cqe->flags >> IORING_CQE_BUFFER_SHIFT, cqe->res);
+	if (__builtin_expect(t->tools != 0, 0))
+		uring__tools_complete(t, slot, cqe);
 	if (!(cqe->flags & IORING_CQE_F_MORE))
 		uring__heap_free(&t->heap, slot);
 	return 1;

@@ -25,6 +25,7 @@
 #include "../syscall/abi.h"
 #include "barrier.h"
 #include "heap.h"
+#include "tools.h"
 
 /* Limits: everything has one. */
 #define URING__MAX_ENTRIES      32768u         /* IORING_MAX_ENTRIES */
@@ -64,6 +65,7 @@ struct uring {
 	struct uring__sq sq;
 	struct uring__cq cq;
 	struct uring__heap heap;
+	uint32_t tools;              /* URING__TOOL_*: 0 unless a tool is active (tools.h) */
 	struct uring__sketch sketch;
 
 	int ring_fd;
@@ -89,6 +91,9 @@ struct uring {
 	/* Beyond the OCaml module: both released by uring_exit. */
 	struct uring__hold *held;            /* send_msg control blocks, kept until their job ends */
 	struct uring_buf_ring *buf_rings;    /* provided-buffer rings not yet destroyed */
+
+	uring_trace_fn trace_fn;     /* uring_set_trace */
+	void *trace_ctx;
 };
 
 /* ---- ring.c ---- */
@@ -196,6 +201,9 @@ static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void
 	slot->buf_group = sqe->buf_group;
 	sqe->user_data = slot->id;
 	t->sq.sqe_tail++;
+	URING__USDT_QUEUE(slot->id, sqe->opcode, sqe->fd, sqe->len);
+	if (__builtin_expect(t->tools != 0, 0))
+		uring__tools_queue(t, slot, sqe);
 	return (uring_job)slot->id;
 }
 
