@@ -16,6 +16,9 @@ cd "$(dirname "$0")"
 BUILD_DIR=${BUILD_DIR:-build}
 CORE_PKGS="gcc meson ninja-build pkg-config libcmocka-dev"
 BENCH_PKGS="liburing-dev fio wrk gnuplot"
+# Optional: memcheck client requests and USDT probes are compiled in when
+# their headers are there (the build works without them).
+TOOL_PKGS="valgrind systemtap-sdt-dev"
 
 missing_packages() {
 	local missing=""
@@ -63,12 +66,12 @@ demo)
 	"$BUILD_DIR/bench/nop" --quick | sed -n '/^mem /p;/^|/,$p'
 	;;
 test)
-	install_packages $CORE_PKGS
+	install_packages $CORE_PKGS $TOOL_PKGS
 	configure_and_build "$BUILD_DIR"
 	meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 2
 	;;
 asan)
-	install_packages $CORE_PKGS
+	install_packages $CORE_PKGS $TOOL_PKGS
 	# b_lundef=false: clang links no sanitizer runtime into shared libraries,
 	# so libcuring.so has undefined __asan_* symbols until a program loads it.
 	configure_and_build "${BUILD_DIR}-asan" -Db_sanitize=address,undefined -Db_lundef=false
