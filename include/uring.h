@@ -18,7 +18,8 @@
  *    are copied: the caller may free them as soon as the call returns.
  *    Data buffers, struct statx outputs, uring_sockaddr for accept and
  *    uring_msghdr for recv_msg must stay valid until the job's completion
- *    has been collected.
+ *    has been collected; a program built with ASan gets a report when it
+ *    touches or frees them earlier (docs/api.md 8.6).
  *  - Every fd the library creates (socket, accept, recv_msg) is close-on-exec.
  */
 #ifndef CURING_URING_H

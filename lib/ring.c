@@ -397,8 +397,10 @@ int uring_submit(uring *t)
 /* completion                                                           */
 /* ------------------------------------------------------------------ */
 
-/* One CQE to one completion; 0 when it names no live job (dropped). */
-static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion *out)
+/* One CQE to one completion; 0 when it names no live job (dropped).  With
+ * tools (a constant where this is inlined), the tools hear of it too. */
+static inline __attribute__((always_inline)) int complete_cqe(uring *t, const struct uring__cqe *cqe,
+								uring_completion *out, const int tools)
 {
 	uint64_t ud = cqe->user_data;
 	out->result = cqe->res;
@@ -408,7 +410,7 @@ static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion
 		/* Bit 63: a message posted by another ring (uring_msg_ring). */
 		out->data = NULL;
 		out->job = (uring_job)ud;
-		if (__builtin_expect(t->tools != 0, 0))
+		if (tools)
 			uring__tools_complete(t, NULL, cqe);
 		return 1;
 	}
@@ -423,11 +425,27 @@ static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion
 	out->job = (uring_job)ud;
 	if ((cqe->flags & IORING_CQE_F_BUFFER) && slot->uses_buf_ring)
 		uring__buf_ring_lend(t, slot->buf_group, cqe->flags >> IORING_CQE_BUFFER_SHIFT, cqe->res);
-	if (__builtin_expect(t->tools != 0, 0))
+	if (tools)
 		uring__tools_complete(t, slot, cqe);
 	if (!(cqe->flags & IORING_CQE_F_MORE))
 		uring__heap_free(&t->heap, slot);
 	return 1;
+}
+
+static __attribute__((noinline, cold)) int complete_with_tools(uring *t, const struct uring__cqe *cqe,
+								 uring_completion *out)
+{
+	return complete_cqe(t, cqe, out, 1);
+}
+
+/* The tools' path is a tail call of its own: its calls would otherwise
+ * make every completion save and restore registers.  tools is t->tools,
+ * read once per batch by cq_drain. */
+static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion *out, uint32_t tools)
+{
+	if (__builtin_expect(tools != 0, 0))
+		return complete_with_tools(t, cqe, out);
+	return complete_cqe(t, cqe, out, 0);
 }
 
 /*
@@ -444,7 +462,7 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 	/* Locals, not t->cq.*: the stores into out[] may alias the ring's
 	 * fields as far as the compiler knows, which would reload them per CQE. */
 	const struct uring__cqe *cqes = t->cq.cqes;
-	const uint32_t mask = t->cq.mask, shift = t->cq.shift;
+	const uint32_t mask = t->cq.mask, shift = t->cq.shift, tools = t->tools;
 	uint32_t *khead = t->cq.khead;
 	uint32_t head = *khead;
 	uint32_t ready = uring__load_acquire(t->cq.ktail) - head;
@@ -455,7 +473,7 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 	unsigned n = 0;
 	uint32_t i = 0;
 	while (i < ready && n < max)
-		n += (unsigned)complete_one(t, &cqes[((head + i++) & mask) << shift], &out[n]);
+		n += (unsigned)complete_one(t, &cqes[((head + i++) & mask) << shift], &out[n], tools);
 	if (i)
 		uring__store_release(khead, head + i);
 	return n;

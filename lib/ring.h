@@ -189,8 +189,11 @@ static inline void uring__sqe_rw(struct uring__sqe *sqe, uint8_t opcode, int fd,
 	sqe->off = off;
 }
 
-/* Gives the filled SQE a job id and queues it: the id (> 0) or -ENOMEM. */
-static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void *data)
+/* Gives the filled SQE a job id and queues it: the id (> 0) or -ENOMEM.
+ * Always inlined: with the probe and the tools call in it, the compiler
+ * would otherwise make it a call from every op. */
+static inline __attribute__((always_inline)) uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe,
+									   void *data)
 {
 	struct uring__slot *slot = uring__heap_alloc(&t->heap, data);
 	if (!slot)
@@ -203,7 +206,7 @@ static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void
 	t->sq.sqe_tail++;
 	URING__USDT_QUEUE(slot->id, sqe->opcode, sqe->fd, sqe->len);
 	if (__builtin_expect(t->tools != 0, 0))
-		uring__tools_queue(t, slot, sqe);
+		return uring__tools_queue(t, slot, sqe);   /* a tail call: nothing kept across it */
 	return (uring_job)slot->id;
 }
 

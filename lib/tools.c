@@ -44,7 +44,7 @@ static void trace(uring *t, uring_trace_point point, int op, uring_job job, int 
 	t->trace_fn(t->trace_ctx, &ev);
 }
 
-void uring__tools_queue(uring *t, const struct uring__slot *slot, const struct uring__sqe *sqe)
+uring_job uring__tools_queue(uring *t, const struct uring__slot *slot, const struct uring__sqe *sqe)
 {
 	struct uring__note *n = note_of(t, slot);
 	*n = (struct uring__note){
@@ -54,6 +54,7 @@ void uring__tools_queue(uring *t, const struct uring__slot *slot, const struct u
 		n->lent = uring__lend_queue(t, sqe);
 	if (t->tools & URING__TOOL_TRACE)
 		trace(t, URING_TRACE_QUEUE, sqe->opcode, (uring_job)slot->id, sqe->fd, sqe->len);
+	return (uring_job)slot->id;
 }
 
 void uring__tools_submit(uring *t, uint32_t from, uint32_t to)

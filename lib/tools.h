@@ -32,7 +32,8 @@ struct uring__cqe;
 int  uring__tools_start(uring *t);
 /* From uring_exit: gives back what is still lent (the kernel is done). */
 void uring__tools_stop(uring *t);
-void uring__tools_queue(uring *t, const struct uring__slot *slot, const struct uring__sqe *sqe);
+/* Returns the job id, so that the op path can tail-call it. */
+uring_job uring__tools_queue(uring *t, const struct uring__slot *slot, const struct uring__sqe *sqe);
 /* SQE positions [from, to) were just published. */
 void uring__tools_submit(uring *t, uint32_t from, uint32_t to);
 /* Before the slot is freed; slot NULL for a message from another ring. */

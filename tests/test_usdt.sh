@@ -16,7 +16,8 @@ lib=$(ls "$build"/libcuring.so* 2>/dev/null | head -n 1 || true)
 [ -n "$lib" ] || lib="$build/libcuring.a"
 notes=$(readelf -n "$lib")
 for probe in queue submit complete; do
-	if ! grep -A2 'Provider: curing' <<<"$notes" | grep -q "Name: $probe\$"; then
+	# grep -c, not -q: an early exit would fail the pipe (pipefail) by SIGPIPE.
+	if ! grep -A2 'Provider: curing' <<<"$notes" | grep -c "Name: $probe\$" >/dev/null; then
 		echo "FAIL: $lib has no curing:$probe probe"; exit 1
 	fi
 done
@@ -36,7 +37,7 @@ if ! out=$(timeout 120 bpftrace -e "$script" -c "$prog nops 100" 2>&1); then
 	echo "attach: skipped, bpftrace could not attach here:"; echo "$out" | tail -n 3; exit 0
 fi
 for counter in q s c; do
-	if ! grep -q "^@$counter: 100\$" <<<"$out"; then
+	if ! grep -c "^@$counter: 100\$" <<<"$out" >/dev/null; then
 		echo "FAIL: expected 100 events at each probe, bpftrace printed:"; echo "$out"; exit 1
 	fi
 done
