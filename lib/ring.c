@@ -327,24 +327,41 @@ int uring_exit(uring *t)
 /* ------------------------------------------------------------------ */
 
 /*
- * Publishes the queued SQEs and returns how many the kernel has still to
- * consume.  Without SQPOLL the kernel reads the tail only inside the
- * io_uring_enter we are about to make, so program order is enough; with
- * SQPOLL the release pairs with the poll thread's smp_load_acquire of the
- * tail (io_sqring_entries): our SQE stores are visible before the tail.
+ * Publishes SQEs up to tail.  Without SQPOLL the kernel reads the tail
+ * only inside the io_uring_enter we are about to make, so program order is
+ * enough; with SQPOLL the release pairs with the poll thread's
+ * smp_load_acquire of the tail (io_sqring_entries): our SQE stores are
+ * visible before the tail.
  */
+static inline __attribute__((always_inline)) void sq_publish(uring *t, uint32_t tail)
+{
+	t->sq.sqe_head = tail;
+	if (uring__sqpoll(t))
+		uring__store_release(t->sq.ktail, tail);
+	else
+		uring__write_once(t->sq.ktail, tail);
+}
+
+/* sq_flush with a trace or a tracer on the submit probe: each SQE is
+ * reported before the kernel can see it. */
+static __attribute__((noinline, cold)) uint32_t sq_flush_traced(uring *t)
+{
+	uint32_t tail = t->sq.sqe_tail;
+	uring__tools_submit(t, t->sq.sqe_head, tail);
+	sq_publish(t, tail);
+	return tail - uring__read_once(t->sq.khead);
+}
+
+/* Publishes the queued SQEs and returns how many the kernel has still to
+ * consume.  The traced form is a tail call: nothing is kept across it. */
 static uint32_t sq_flush(uring *t)
 {
 	uint32_t tail = t->sq.sqe_tail;
 	assert(tail - t->sq.sqe_head <= t->sq.entries);
 	if (t->sq.sqe_head != tail) {
 		if (__builtin_expect((t->tools & URING__TOOL_TRACE) || URING__USDT_SUBMIT_ACTIVE(), 0))
-			uring__tools_submit(t, t->sq.sqe_head, tail);
-		t->sq.sqe_head = tail;
-		if (uring__sqpoll(t))
-			uring__store_release(t->sq.ktail, tail);
-		else
-			uring__write_once(t->sq.ktail, tail);
+			return sq_flush_traced(t);
+		sq_publish(t, tail);
 	}
 	return tail - uring__read_once(t->sq.khead);
 }
@@ -432,20 +449,14 @@ static inline __attribute__((always_inline)) int complete_cqe(uring *t, const st
 	return 1;
 }
 
-static __attribute__((noinline, cold)) int complete_with_tools(uring *t, const struct uring__cqe *cqe,
-								 uring_completion *out)
+static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion *out)
 {
-	return complete_cqe(t, cqe, out, 1);
+	return complete_cqe(t, cqe, out, 0);
 }
 
-/* The tools' path is a tail call of its own: its calls would otherwise
- * make every completion save and restore registers.  tools is t->tools,
- * read once per batch by cq_drain. */
-static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion *out, uint32_t tools)
+static int complete_with_tools(uring *t, const struct uring__cqe *cqe, uring_completion *out)
 {
-	if (__builtin_expect(tools != 0, 0))
-		return complete_with_tools(t, cqe, out);
-	return complete_cqe(t, cqe, out, 0);
+	return complete_cqe(t, cqe, out, 1);
 }
 
 /*
@@ -456,13 +467,13 @@ static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion
  * head store, after which the kernel may overwrite their slots (it reads
  * the head with a control dependency in io_get_cqe / __io_cqring_events).
  */
-static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_completion *out,
-								unsigned max)
+static inline __attribute__((always_inline)) unsigned cq_drain_as(uring *t, uring_completion *out,
+								   unsigned max, const int tools)
 {
 	/* Locals, not t->cq.*: the stores into out[] may alias the ring's
 	 * fields as far as the compiler knows, which would reload them per CQE. */
 	const struct uring__cqe *cqes = t->cq.cqes;
-	const uint32_t mask = t->cq.mask, shift = t->cq.shift, tools = t->tools;
+	const uint32_t mask = t->cq.mask, shift = t->cq.shift;
 	uint32_t *khead = t->cq.khead;
 	uint32_t head = *khead;
 	uint32_t ready = uring__load_acquire(t->cq.ktail) - head;
@@ -472,11 +483,29 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 	 * completion behind it. */
 	unsigned n = 0;
 	uint32_t i = 0;
-	while (i < ready && n < max)
-		n += (unsigned)complete_one(t, &cqes[((head + i++) & mask) << shift], &out[n], tools);
+	while (i < ready && n < max) {
+		const struct uring__cqe *cqe = &cqes[((head + i++) & mask) << shift];
+		n += (unsigned)(tools ? complete_with_tools(t, cqe, &out[n]) : complete_one(t, cqe, &out[n]));
+	}
 	if (i)
 		uring__store_release(khead, head + i);
 	return n;
+}
+
+/* The drain with the tools told of each completion: its own loop, out of
+ * the ordinary one, which then pays one branch per batch for the tools. */
+static __attribute__((noinline, cold)) unsigned cq_drain_tools(uring *t, uring_completion *out,
+								unsigned max)
+{
+	return cq_drain_as(t, out, max, 1);
+}
+
+static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_completion *out,
+								unsigned max)
+{
+	if (__builtin_expect(t->tools != 0, 0))
+		return cq_drain_tools(t, out, max);
+	return cq_drain_as(t, out, max, 0);
 }
 
 /*
