@@ -22,6 +22,9 @@ CORE_PKGS="gcc meson ninja-build pkg-config libcmocka-dev groff-base man-db cmak
 BENCH_PKGS="liburing-dev fio wrk gnuplot-nox"
 KERNEL_PKGS="qemu-system-x86 qemu-system-arm busybox-static cpio gcc-aarch64-linux-gnu
 	libc6-dev-arm64-cross libcmocka-dev:arm64 debian-archive-keyring python3"
+# Optional: memcheck client requests and USDT probes are compiled in when
+# their headers are there (the build works without them).
+TOOL_PKGS="valgrind systemtap-sdt-dev"
 
 missing_packages() {
 	local missing=""
@@ -73,12 +76,12 @@ demo)
 	"$BUILD_DIR/bench/nop" --quick | sed -n '/^mem /p;/^|/,$p'
 	;;
 test)
-	install_packages $CORE_PKGS
+	install_packages $CORE_PKGS $TOOL_PKGS
 	configure_and_build "$BUILD_DIR"
 	meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 2
 	;;
 asan)
-	install_packages $CORE_PKGS
+	install_packages $CORE_PKGS $TOOL_PKGS
 	# b_lundef=false: clang links no sanitizer runtime into shared libraries,
 	# so libcuring.so has undefined __asan_* symbols until a program loads it.
 	configure_and_build "${BUILD_DIR}-asan" -Db_sanitize=address,undefined -Db_lundef=false

@@ -19,7 +19,8 @@
  *    are copied: the caller may free them as soon as the call returns.
  *    Data buffers, struct statx outputs, uring_sockaddr for accept and
  *    uring_msghdr for recv_msg must stay valid until the job's completion
- *    has been collected.
+ *    has been collected; a program built with ASan gets a report when it
+ *    touches or frees them earlier (docs/api.md 8.13).
  *  - Every fd the library creates (socket, accept, recv_msg, pipe,
  *    fixed_fd_install unless told otherwise) is close-on-exec.
  *  - Kernels: Linux 5.10 or later (uring_create refuses older ones with
@@ -938,6 +939,32 @@ URING_API int uring_unregister_personality(uring *t, int id);
  * 0, or -ENOENT, -EALREADY, -EINVAL (id < 0 or > 65535).  An id not
  * registered completes the job with -EINVAL. */
 URING_API int uring_job_set_personality(uring *t, uring_job job, int id);
+/* ---- following jobs: a trace of every job (docs/api.md, "Tools") ---- */
+typedef enum {
+	URING_TRACE_QUEUE,      /* an op call queued the job */
+	URING_TRACE_SUBMIT,     /* its SQE was published to the kernel */
+	URING_TRACE_COMPLETE,   /* one of its completions was collected */
+} uring_trace_point;
+
+typedef struct uring_trace_event {
+	uring_trace_point point;
+	int       op;       /* URING_OP_*; -1 on a completion whose job was queued
+			     * before the trace was set, or of a message (msg_ring) */
+	uring_job job;
+	int       fd;       /* the SQE's fd (an index with URING_FIXED_FILE) */
+	uint32_t  len;      /* the SQE's len: bytes, or the iovec count of a vectored op */
+	int32_t   result;   /* COMPLETE: the completion's result; 0 otherwise */
+	uint32_t  flags;    /* COMPLETE: URING_CQE_F_*; 0 otherwise */
+} uring_trace_event;
+
+typedef void (*uring_trace_fn)(void *ctx, const uring_trace_event *ev);
+/* Calls fn(ctx, ev) when each job is queued, submitted and completed (fn
+ * NULL: off, the default).  fn must not call back into t.  0, or -EINVAL
+ * (NULL t), -ENOMEM. */
+URING_API int  uring_set_trace(uring *t, uring_trace_fn fn, void *ctx);
+/* A ready-made uring_trace_fn: one line per event to ctx, a FILE *:
+ * uring_set_trace(t, uring_trace_print, stderr). */
+URING_API void uring_trace_print(void *ctx, const uring_trace_event *ev);
 
 /* END beyond-ocaml */
 

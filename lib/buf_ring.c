@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf_ring.h"
+#include "lend.h"
 
 #define BUF_RING_MAX_ENTRIES 32768u       /* what a 16-bit tail can tell apart */
 #define BUF_RING_MAX_BYTES   ((size_t)1 << 30)
@@ -58,6 +59,9 @@ static void *map_anon(size_t len)
 
 static void br_free(struct uring_buf_ring *br, int ring_mapped)
 {
+	/* Poisoned shadow would outlive the mapping and stain the next one. */
+	if (br->bufs)
+		uring__lend_buffers(br, 0, br->nbufs, 0);
 	if (br->ring && ring_mapped)
 		munmap(br->ring, br->ring_bytes);
 	if (br->bufs)
@@ -124,6 +128,7 @@ uring_buf_ring *uring_buf_ring_create(uring *t, unsigned group_id, unsigned nbuf
 	}
 	for (unsigned bid = 0; bid < nbufs; bid++)
 		publish(br, bid);
+	uring__lend_buffers(br, 0, nbufs, 1);
 	br->next = t->buf_rings;
 	t->buf_rings = br;
 	return br;
@@ -143,7 +148,7 @@ static uint64_t lent_bit(unsigned bid)
 	return 1ull << (bid % 64);
 }
 
-void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid)
+void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid, int32_t res)
 {
 	for (struct uring_buf_ring *br = t->buf_rings; br; br = br->next) {
 		if (br->group != group)
@@ -151,6 +156,8 @@ void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid)
 		/* The kernel hands out only ids we published, each once. */
 		assert(bid < br->nbufs);
 		br->lent[bid / 64] |= lent_bit(bid);
+		if (__builtin_expect(t->tools != 0, 0))
+			uring__lend_buffer_out(br, bid, res);
 		return;
 	}
 }
@@ -166,6 +173,7 @@ int uring_buf_ring_recycle(uring_buf_ring *br, unsigned bid)
 	if (!br || bid >= br->nbufs || !(br->lent[bid / 64] & lent_bit(bid)))
 		return -EINVAL;
 	br->lent[bid / 64] &= ~lent_bit(bid);
+	uring__lend_buffers(br, bid, 1, 1);
 	publish(br, bid);
 	return 0;
 }

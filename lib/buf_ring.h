@@ -30,9 +30,9 @@ int uring__buf_ring_reserve(uring *t, uring_buf_ring *br);
  * so that br cannot be destroyed while the kernel may write into it. */
 uring_job uring__buf_ring_commit(uring *t, uring_buf_ring *br, struct uring__sqe *sqe, void *data);
 
-/* A completion of a job selecting from group handed buffer bid to the
- * caller (complete_one, for CQEs with IORING_CQE_F_BUFFER). */
-void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid);
+/* A completion of a job selecting from group handed buffer bid, holding
+ * res bytes, to the caller (complete_one, for CQEs with IORING_CQE_F_BUFFER). */
+void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid, int32_t res);
 /* From uring_exit.  In a forked child (parent_ring 0), only the child's
  * own copies are freed: no unregister call reaches the shared ring, and
  * the ring pages (MADV_DONTFORK) are not mapped in the child at all. */

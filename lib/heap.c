@@ -48,9 +48,17 @@ int uring__heap_init(struct uring__heap *h, uint32_t live)
 	return 0;
 }
 
+int uring__heap_notes(struct uring__heap *h)
+{
+	if (!h->notes)
+		h->notes = calloc(h->cap, sizeof(*h->notes));
+	return h->notes ? 0 : -ENOMEM;
+}
+
 void uring__heap_destroy(struct uring__heap *h)
 {
 	free(h->slots);
+	free(h->notes);
 	*h = (struct uring__heap){ 0 };
 }
 
@@ -62,21 +70,28 @@ int uring__heap_grow(struct uring__heap *h)
 		return -ENOMEM;
 	uint32_t cap = h->cap * 2;
 	struct uring__slot *slots = calloc(cap, sizeof(*slots));
-	if (!slots)
+	struct uring__note *notes = h->notes ? calloc(cap, sizeof(*notes)) : NULL;
+	if (!slots || (h->notes && !notes)) {
+		free(slots);
 		return -ENOMEM;
+	}
 	uint32_t moved = 0;
 	for (uint32_t i = 0; i < h->cap; i++) {
 		const struct uring__slot *s = &h->slots[i];
 		if (s->id == 0)
 			continue;
-		struct uring__slot *to = &slots[s->id & (cap - 1)];
-		assert(to->id == 0);
-		*to = *s;
+		uint32_t to = (uint32_t)(s->id & (cap - 1));
+		assert(slots[to].id == 0);
+		slots[to] = *s;
+		if (notes)
+			notes[to] = h->notes[i];
 		moved++;
 	}
 	assert(moved == h->in_use);
 	free(h->slots);
+	free(h->notes);
 	h->slots = slots;
+	h->notes = notes;
 	h->cap = cap;
 	h->mask = cap - 1;
 	return 0;

@@ -39,8 +39,21 @@ struct uring__slot {
 	uint32_t buf_group;      /* 1 + the buffer group it selects from; 0: none */
 };
 
+struct uring__lent;
+/* What the tools (tools.c) know of the job in the slot of the same index:
+ * a side table, allocated only once a tool is active, so the slot itself
+ * stays as small as the ordinary build needs it. */
+struct uring__note {
+	uint64_t job;               /* the job described; stale when not the slot's id */
+	struct uring__lent *lent;   /* memory lent to the kernel (lend.c), or NULL */
+	int32_t fd;
+	uint32_t len;
+	uint8_t op;
+};
+
 struct uring__heap {
 	struct uring__slot *slots;
+	struct uring__note *notes;   /* NULL, or cap entries parallel to slots */
 	uint32_t cap;            /* a power of two */
 	uint32_t mask;           /* cap - 1 */
 	uint32_t in_use;
@@ -54,6 +67,8 @@ void uring__heap_destroy(struct uring__heap *h);
  * new block of ids when the current one is used up: 0 or -ENOMEM. */
 int  uring__heap_grow(struct uring__heap *h);
 void uring__heap_take_block(struct uring__heap *h);
+/* Allocates the notes table (a tool became active): 0 or -ENOMEM. */
+int  uring__heap_notes(struct uring__heap *h);
 
 /* A slot for a new job holding data: the slot, its id set; NULL: -ENOMEM
  * (URING__HEAP_MAX_SLOTS / 2 jobs live, or no memory). */

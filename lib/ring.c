@@ -289,6 +289,8 @@ uring *uring_create(unsigned queue_depth, const uring_options *opts)
 		ret = uring__heap_init(&t->heap, t->sq.entries);
 	if (ret == 0)
 		ret = uring__probe_load(t);
+	if (ret == 0)
+		ret = uring__tools_start(t);
 	if (ret < 0) {
 		uring__heap_destroy(&t->heap);   /* free(NULL) when never made */
 		uring__unmap_rings(t);
@@ -340,6 +342,7 @@ int uring_exit(uring *t)
 		if (ret < 0)
 			return ret;
 	}
+	uring__tools_stop(t);
 	uring__buf_rings_release(t, parent_ring);
 	uring__hold_release(t);
 	uring__buffers_release(t);
@@ -359,22 +362,41 @@ int uring_exit(uring *t)
 /* ------------------------------------------------------------------ */
 
 /*
- * Publishes the queued SQEs and returns how many the kernel has still to
- * consume.  Without SQPOLL the kernel reads the tail only inside the
- * io_uring_enter we are about to make, so program order is enough; with
- * SQPOLL the release pairs with the poll thread's smp_load_acquire of the
- * tail (io_sqring_entries): our SQE stores are visible before the tail.
+ * Publishes SQEs up to tail.  Without SQPOLL the kernel reads the tail
+ * only inside the io_uring_enter we are about to make, so program order is
+ * enough; with SQPOLL the release pairs with the poll thread's
+ * smp_load_acquire of the tail (io_sqring_entries): our SQE stores are
+ * visible before the tail.
  */
+static inline __attribute__((always_inline)) void sq_publish(uring *t, uint32_t tail)
+{
+	t->sq.sqe_head = tail;
+	if (uring__sqpoll(t))
+		uring__store_release(t->sq.ktail, tail);
+	else
+		uring__write_once(t->sq.ktail, tail);
+}
+
+/* sq_flush with a trace or a tracer on the submit probe: each SQE is
+ * reported before the kernel can see it. */
+static __attribute__((noinline, cold)) uint32_t sq_flush_traced(uring *t)
+{
+	uint32_t tail = t->sq.sqe_tail;
+	uring__tools_submit(t, t->sq.sqe_head, tail);
+	sq_publish(t, tail);
+	return tail - uring__read_once(t->sq.khead);
+}
+
+/* Publishes the queued SQEs and returns how many the kernel has still to
+ * consume.  The traced form is a tail call: nothing is kept across it. */
 static uint32_t sq_flush(uring *t)
 {
 	uint32_t tail = t->sq.sqe_tail;
 	assert(tail - t->sq.sqe_head <= t->sq.entries);
 	if (t->sq.sqe_head != tail) {
-		t->sq.sqe_head = tail;
-		if (uring__sqpoll(t))
-			uring__store_release(t->sq.ktail, tail);
-		else
-			uring__write_once(t->sq.ktail, tail);
+		if (__builtin_expect((t->tools & URING__TOOL_TRACE) || URING__USDT_SUBMIT_ACTIVE(), 0))
+			return sq_flush_traced(t);
+		sq_publish(t, tail);
 	}
 	return tail - uring__read_once(t->sq.khead);
 }
@@ -427,16 +449,21 @@ int uring_submit(uring *t)
 /* completion                                                           */
 /* ------------------------------------------------------------------ */
 
-/* One CQE to one completion; 0 when it names no live job (dropped). */
-static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion *out)
+/* One CQE to one completion; 0 when it names no live job (dropped).  With
+ * tools (a constant where this is inlined), the tools hear of it too. */
+static inline __attribute__((always_inline)) int complete_cqe(uring *t, const struct uring__cqe *cqe,
+								uring_completion *out, const int tools)
 {
 	uint64_t ud = cqe->user_data;
 	out->result = cqe->res;
 	out->flags = cqe->flags;
+	URING__USDT_COMPLETE(ud, cqe->res, cqe->flags);
 	if (ud >> 63) {
 		/* Bit 63: a message posted by another ring (uring_msg_ring). */
 		out->data = NULL;
 		out->job = (uring_job)ud;
+		if (tools)
+			uring__tools_complete(t, NULL, cqe);
 		return 1;
 	}
 	struct uring__slot *slot = uring__heap_lookup(&t->heap, (uring_job)ud);
@@ -450,10 +477,22 @@ static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion
 	out->job = (uring_job)ud;
 	if ((cqe->flags & IORING_CQE_F_BUFFER) && slot->buf_group)
 		uring__buf_ring_lend(t, (uint16_t)(slot->buf_group - 1),
-				     cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+				     cqe->flags >> IORING_CQE_BUFFER_SHIFT, cqe->res);
+	if (tools)
+		uring__tools_complete(t, slot, cqe);
 	if (!(cqe->flags & IORING_CQE_F_MORE))
 		uring__heap_free(&t->heap, slot);
 	return 1;
+}
+
+static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion *out)
+{
+	return complete_cqe(t, cqe, out, 0);
+}
+
+static int complete_with_tools(uring *t, const struct uring__cqe *cqe, uring_completion *out)
+{
+	return complete_cqe(t, cqe, out, 1);
 }
 
 /*
@@ -464,8 +503,8 @@ static int complete_one(uring *t, const struct uring__cqe *cqe, uring_completion
  * head store, after which the kernel may overwrite their slots (it reads
  * the head with a control dependency in io_get_cqe / __io_cqring_events).
  */
-static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_completion *out,
-								unsigned max)
+static inline __attribute__((always_inline)) unsigned cq_drain_as(uring *t, uring_completion *out,
+								   unsigned max, const int tools)
 {
 	/* Locals, not t->cq.*: the stores into out[] may alias the ring's
 	 * fields as far as the compiler knows, which would reload them per CQE. */
@@ -492,11 +531,27 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 				continue;
 			i++;
 		}
-		n += (unsigned)complete_one(t, cqe, &out[n]);
+		n += (unsigned)(tools ? complete_with_tools(t, cqe, &out[n]) : complete_one(t, cqe, &out[n]));
 	}
 	if (i)
 		uring__store_release(khead, head + i);
 	return n;
+}
+
+/* The drain with the tools told of each completion: its own loop, out of
+ * the ordinary one, which then pays one branch per batch for the tools. */
+static __attribute__((noinline, cold)) unsigned cq_drain_tools(uring *t, uring_completion *out,
+								unsigned max)
+{
+	return cq_drain_as(t, out, max, 1);
+}
+
+static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_completion *out,
+								unsigned max)
+{
+	if (__builtin_expect(t->tools != 0, 0))
+		return cq_drain_tools(t, out, max);
+	return cq_drain_as(t, out, max, 0);
 }
 
 /*

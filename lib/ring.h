@@ -28,6 +28,7 @@
 #include "../syscall/abi.h"
 #include "barrier.h"
 #include "heap.h"
+#include "tools.h"
 
 /* Limits: everything has one. */
 #define URING__MAX_ENTRIES      32768u         /* IORING_MAX_ENTRIES */
@@ -67,6 +68,7 @@ struct uring {
 	struct uring__sq sq;
 	struct uring__cq cq;
 	struct uring__heap heap;
+	uint32_t tools;              /* URING__TOOL_*: 0 unless a tool is active (tools.h) */
 	struct uring__sketch sketch;
 
 	int ring_fd;
@@ -94,6 +96,9 @@ struct uring {
 	/* Beyond the OCaml module: both released by uring_exit. */
 	struct uring__hold *held;            /* send_msg control blocks, kept until their job ends */
 	struct uring_buf_ring *buf_rings;    /* provided-buffer rings not yet destroyed */
+
+	uring_trace_fn trace_fn;     /* uring_set_trace */
+	void *trace_ctx;
 };
 
 /* ---- ring.c ---- */
@@ -243,8 +248,10 @@ static inline int uring__has(const uring *t, unsigned feature)
 }
 
 /* Gives the filled SQE a job id and queues it: the id (> 0), -EOPNOTSUPP
- * or -ENOMEM. */
-static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void *data)
+ * or -ENOMEM.  Always inlined: with the probe and the tools call in it, the
+ * compiler would otherwise make it a call from every op. */
+static inline __attribute__((always_inline)) uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe,
+									   void *data)
 {
 	/* Every op passes here, so this one test refuses any opcode the
 	 * kernel lacks, which it would answer with -EINVAL.  The tail has not
@@ -259,6 +266,9 @@ static inline uring_job uring__sqe_commit(uring *t, struct uring__sqe *sqe, void
 	slot->buf_group = (sqe->flags & IOSQE_BUFFER_SELECT) ? sqe->buf_group + 1u : 0;
 	sqe->user_data = slot->id;
 	t->sq.sqe_tail++;
+	URING__USDT_QUEUE(slot->id, sqe->opcode, sqe->fd, sqe->len);
+	if (__builtin_expect(t->tools != 0, 0))
+		return uring__tools_queue(t, slot, sqe);   /* a tail call: nothing kept across it */
 	return (uring_job)slot->id;
 }
 

@@ -237,6 +237,8 @@ int main(int argc, char **argv)
 		die(src, -r);
 	if (!S_ISREG(sx.stx_mode)) {
 		fprintf(stderr, "urcp: %s: not a regular file\n", src);
+		run(cp.ring, uring_close(cp.ring, cp.in, NULL), "close");
+		uring_exit(cp.ring);
 		return 1;
 	}
 	cp.size = sx.stx_size;
