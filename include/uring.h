@@ -473,7 +473,9 @@ URING_API int       uring_msghdr_flags(const uring_msghdr *m);
 					 * -ENOSPC (nothing queued) instead of 0, since
 					 * submit-and-retry would split the chain: check
 					 * uring_sq_space_left() before starting one */
-#define URING_HARDLINK    (1u << 3)   /* the next job starts after this one, even on failure */
+#define URING_HARDLINK    (1u << 3)   /* the next job starts after this one, even on failure;
+					 * on 5.10 not when this one fails at submission
+					 * (a bad fd): the chain is then cancelled (6.1: runs) */
 #define URING_ASYNC       (1u << 4)   /* skip the inline attempt: go to a kernel worker */
 /*
  * Replaces the job's SQE flags among the five above (0 clears them); flags

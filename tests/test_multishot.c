@@ -193,12 +193,17 @@ static void recv_multishot_across_buffer_exhaustion(void **state)
 		if (n_held)   /* a second return would put one buffer in the ring twice */
 			assert_int_equal(uring_buf_ring_recycle(br, (unsigned)held[0]), -EINVAL);
 		if (have == TOTAL) {
-			/* Still armed, with buffers: the peer's close ends it with 0. */
+			/* Still armed, with buffers: the peer's close ends it
+			 * with 0.  6.1 ends it with -ENOBUFS instead as soon as
+			 * a receive has taken the last free buffer, even with
+			 * no more data to come (6.12 and later wait for the
+			 * next receive to need one); the data is whole either
+			 * way (docs/api.md, uring_recv_multishot). */
 			assert_int_equal(uring_active_ops(t), 1);
 			close(cl);
 			uring_completion c = wait_one(t);
 			assert_int_equal(c.job, job);
-			assert_int_equal(c.result, 0);
+			assert_true(c.result == 0 || c.result == -ENOBUFS);
 			assert_false(c.flags & URING_CQE_F_MORE);
 		}
 		assert_int_equal(uring_active_ops(t), 0);

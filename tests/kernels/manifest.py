@@ -22,6 +22,10 @@ HOST_ONLY = {
     'install': 'needs the toolchain (meson install, pkg-config, cc)',
     'subproject': 'needs the toolchain (meson subproject build)',
     'api_doc': 'reads the sources (docs/api.md against include/uring.h)',
+    'doc_fragments': 'needs the compilers (every fragment of docs/api.md)',
+    'header': 'needs the compilers (uring.h as C11 and C++17)',
+    'man': 'needs groff (renders the man pages)',
+    'usdt': 'reads the built library with readelf (and attaches bpftrace where present)',
 }
 
 
