@@ -242,7 +242,9 @@ enum {
 	URING_FEATURE_SETUP_CQE32 = 9,           /* [5.19] */
 	URING_FEATURE_SETUP_SINGLE_ISSUER = 10,  /* [6.0] */
 	URING_FEATURE_SETUP_DEFER_TASKRUN = 11,  /* [6.1] */
-	URING_FEATURE_SETUP_HYBRID_IOPOLL = 12   /* [6.13] */
+	URING_FEATURE_SETUP_HYBRID_IOPOLL = 12,  /* [6.13] */
+	URING_FEATURE_SETUP_NO_MMAP = 13,        /* [6.5] */
+	URING_FEATURE_SETUP_CQE_MIXED = 14       /* [6.18] */
 };
 URING_API int uring_feature_supported(uring *t, unsigned feature);
 /* "ECANCELED" for -125, "EUNKNOWN" for no errno, "OK" for result >= 0:

@@ -7,6 +7,7 @@
  * cancelled by its id (IORING_OP_ASYNC_CANCEL, 5.5), and those cancel
  * jobs' own completions are the library's, never delivered.
  */
+#include <stdlib.h>
 #include <time.h>
 
 #include "ring.h"
@@ -24,24 +25,38 @@ static uint64_t monotonic_ns(void)
 }
 
 /* Before 6.0: a cancel by id for every live job that is not itself one of
- * ours.  A full SQ is submitted and the walk goes on. */
+ * ours, unless cancels of ours are still out: a drained job can hold them
+ * back for good, and one round of them at a time bounds what piles up.
+ * The ids are taken first, as each cancel may grow (and so rehash) the
+ * heap.  A full SQ is submitted and the walk goes on. */
 static int cancel_each(uring *t)
 {
+	uint32_t live = 0;
 	for (uint32_t i = 0; i < t->heap.cap; i++) {
-		struct uring__slot *s = &t->heap.slots[i];
-		if (s->id == 0 || s->data == &internal_cancel)
-			continue;
-		uring_job j = uring_cancel(t, (uring_job)s->id, &internal_cancel);
-		if (j == 0) {
-			int ret = uring_submit(t);
-			if (ret < 0)
-				return ret;
-			j = uring_cancel(t, (uring_job)s->id, &internal_cancel);
-		}
-		if (j < 0)
-			return (int)j;
+		const struct uring__slot *s = &t->heap.slots[i];
+		if (s->id != 0 && s->data == &internal_cancel)
+			return 0;
+		live += s->id != 0;
 	}
-	int ret = uring_submit(t);
+	uring_job *ids = malloc((live ? live : 1) * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < t->heap.cap && n < live; i++)
+		if (t->heap.slots[i].id != 0)
+			ids[n++] = (uring_job)t->heap.slots[i].id;
+	int ret = 0;
+	for (uint32_t k = 0; k < n && ret == 0; k++) {
+		uring_job j = uring_cancel(t, ids[k], &internal_cancel);
+		if (j == 0 && (ret = uring_submit(t)) >= 0)
+			j = uring_cancel(t, ids[k], &internal_cancel);
+		if (ret >= 0)
+			ret = j < 0 && j != -ENOENT ? (int)j : 0;
+	}
+	free(ids);
+	if (ret < 0)
+		return ret;
+	ret = uring_submit(t);
 	return ret < 0 ? ret : 0;
 }
 

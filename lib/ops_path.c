@@ -105,7 +105,9 @@ uring_job uring_openat2_direct(uring *t, int dirfd, const char *path, uint64_t f
 {
 	if (!t)
 		return -EINVAL;
-	int ret = uring__direct_slot_check(t, slot);
+	int ret = uring__path_check(path);   /* argument errors before what the kernel lacks */
+	if (ret == 0)
+		ret = uring__direct_slot_check(t, slot);
 	if (ret < 0)
 		return ret;
 	return openat2_queue(t, dirfd, path, flags & ~(uint64_t)O_CLOEXEC, mode, resolve,

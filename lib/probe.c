@@ -96,6 +96,10 @@ static const struct setup_rule {
 	{ URING_FEATURE_SETUP_SINGLE_ISSUER, IORING_SETUP_SINGLE_ISSUER, 0 },
 	{ URING_FEATURE_SETUP_DEFER_TASKRUN, IORING_SETUP_DEFER_TASKRUN, IORING_SETUP_SINGLE_ISSUER },
 	{ URING_FEATURE_SETUP_HYBRID_IOPOLL, IORING_SETUP_HYBRID_IOPOLL, IORING_SETUP_IOPOLL },
+	/* Without the caller's memory a kernel that has NO_MMAP answers
+	 * EFAULT, one that lacks it EINVAL: enough to tell them apart. */
+	{ URING_FEATURE_SETUP_NO_MMAP, IORING_SETUP_NO_MMAP, 0 },
+	{ URING_FEATURE_SETUP_CQE_MIXED, IORING_SETUP_CQE_MIXED, 0 },
 };
 #define N_SETUP_RULES (sizeof(setup_rules) / sizeof(setup_rules[0]))
 

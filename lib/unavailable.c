@@ -251,7 +251,7 @@ void uring__reason_compose(int err, const struct uring__host *h, size_t need, bo
 			say_seccomp(&o, name);
 		else if (err == ENOSYS)
 			say(&o, "this kernel (%u.%u) has no io_uring: it was built without "
-				"CONFIG_IO_URING, or is older than 5.1; curing needs 5.11 or later "
+				"CONFIG_IO_URING, or is older than 5.1; curing needs 5.10 or later "
 				"with CONFIG_IO_URING=y.", h->kmajor, h->kminor);
 		else
 			say(&o, "no seccomp filter is installed, so the platform itself refuses "

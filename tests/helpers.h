@@ -37,6 +37,11 @@ static inline uring *ring_or_skip(unsigned depth, const uring_options *o)
 	uring *t = uring_create(depth, o);
 	if (!t) {
 		int e = errno;
+		if (o && e == EOPNOTSUPP) {
+			fprintf(stderr, "skip: the kernel lacks a setup flag asked for "
+					"(library reports unsupported)\n");
+			skip();
+		}
 		if (e == ENOSYS || e == EPERM) {
 			char why[512];
 			fprintf(stderr, "skip: io_uring_setup refused: %s\n",

@@ -187,12 +187,13 @@ static void graceful_exit_without_sync_cancel(void **state)
 		assert_true(uring_timeout(t, URING_CLOCK_MONOTONIC, 60ull * 1000000000u, false, &tag[i]) > 0);
 	assert_true(uring_read(t, p[0], buf, sizeof(buf), -1, &tag[3]) > 0);
 	uint64_t before = uring__sys_calls(URING__SYS_REGISTER);
+	int registered = t->reg_index >= 0;   /* the ring fd: 5.18+ */
 	unsigned n = 0;
 	assert_int_equal(uring_exit_graceful(t, 5000000000u, count_cancelled, &n), 0);
 	uring__fault_kernel(NULL);
 	assert_int_equal(n, 4);
-	/* Exit's ring-fd unregister only: no sync cancel. */
-	assert_int_equal(uring__sys_calls(URING__SYS_REGISTER) - before, 1);
+	/* At most exit's ring-fd unregister: no sync cancel. */
+	assert_int_equal(uring__sys_calls(URING__SYS_REGISTER) - before, (uint64_t)registered);
 	close(p[0]);
 	close(p[1]);
 	teardown_fault();

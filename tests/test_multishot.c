@@ -90,6 +90,7 @@ static void accept_multishot_may_end_on_a_success_when_the_cq_is_full(void **sta
 	(void)state;
 	uring_options o = { .cq_entries = 4 };
 	uring *t = ring_or_skip(4, &o);
+	REQUIRE_FEATURE(t, ACCEPT_MULTISHOT, "5.19");
 	uint16_t port;
 	int l = tcp_listener(&port);
 	uring_job acc = uring_accept_multishot(t, l, NULL);

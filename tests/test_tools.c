@@ -49,6 +49,7 @@ static void skip_without(uring *t, unsigned op, const char *what)
 {
 	if (!uring_op_supported(t, op)) {
 		fprintf(stderr, "skip: the kernel lacks %s\n", what);
+		uring_exit(t);
 		skip();
 	}
 }

@@ -945,6 +945,12 @@ static void op_cancel_match(struct world *w, struct ring_model *m, struct input 
 	default: {
 		if (m->msgs_live)
 			return;   /* a msg_ring job names this ring's fd: keep it open */
+		/* Before 6.0 (no sync cancel) the graceful exit cancels by id
+		 * with cancel jobs of its own, which a drain behind a job that
+		 * never ends holds back for good: its -ETIME then leaves them
+		 * active (docs/api.md, uring_exit_graceful), beyond the model. */
+		if (!uring_op_supported(m->t, URING_OP_SEND_ZC))
+			return;
 		struct { struct world *w; struct ring_model *m; } ctx = { w, m };
 		int ret = uring_exit_graceful(m->t, 2000000000u, graceful_note, &ctx);
 		published(m);
