@@ -235,6 +235,16 @@ static void attach_wq_shares_the_poll_thread(void **state)
 	uring *b = uring_create(8, &shared);   /* SQPOLL works (ring a): no reason to skip */
 	assert_non_null(b);
 	sleep_ms(100);
+	if (threads_named(name, NULL) == 2 && !uring_op_supported(a, URING_OP_MSG_RING)) {
+		/* Debian's 5.10 (5.15's io_uring) gives an attached SQPOLL
+		 * ring a poll thread of its own: ATTACH_WQ shares the io-wq
+		 * there, not the poll thread. */
+		fprintf(stderr, "skip: this kernel (before 5.18) gives an attached SQPOLL ring its own "
+				"poll thread\n");
+		uring_exit(b);
+		uring_exit(a);
+		skip();
+	}
 	assert_int_equal(threads_named(name, NULL), 1);   /* b uses a's */
 	uring *c = ring_or_skip(8, &o);
 	assert_int_equal(threads_named_settled(name, 2, NULL), 2);   /* c has its own */
