@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -78,6 +79,18 @@ static inline void skip_unless(uring *t, int supported, const char *feature, con
 		REQUIRE_FEATURE(asked_, SETUP_##f, linux);                             \
 		uring_exit(asked_);                                                    \
 	} while (0)
+
+/* The running kernel is major.minor or later, from uname(2).  Only for
+ * behaviour no probe reveals (when the kernel posts something); what a
+ * kernel lacks is asked of the library (REQUIRE_OP and the rest). */
+static inline int kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 0;
+	return ma > major || (ma == major && mi >= minor);
+}
 
 static inline int count_open_fds(void)
 {

@@ -1024,8 +1024,8 @@ static void op_direct(struct world *w, struct ring_model *m, struct input *in)
 	case 3: {
 		int pexpect = 0;
 		const char *path = pick_path(w, b, &pexpect);
-		if (expect == 0)
-			expect = pexpect;
+		if (pexpect != 0)
+			expect = pexpect;   /* the path is checked before the slot (ops_path.c) */
 		static const uint64_t flags[] = { O_RDONLY, O_RDWR | O_CREAT, O_RDONLY | O_DIRECTORY, O_PATH };
 		uint64_t f = flags[b % 4] | ((b & 0x10) ? O_CLOEXEC : 0);
 		data_ = begin_op(w, m);
