@@ -244,7 +244,11 @@ enum {
 	URING_FEATURE_SETUP_DEFER_TASKRUN = 11,  /* [6.1] */
 	URING_FEATURE_SETUP_HYBRID_IOPOLL = 12,  /* [6.13] */
 	URING_FEATURE_SETUP_NO_MMAP = 13,        /* [6.5] */
-	URING_FEATURE_SETUP_CQE_MIXED = 14       /* [6.18] */
+	URING_FEATURE_SETUP_CQE_MIXED = 14,      /* [6.18] */
+	/* 15..19: reserved for the provided-buffer and UDP features */
+	URING_FEATURE_SOCKET_CMD = 20,    /* uring_sock_inq/outq, uring_getsockopt/setsockopt [6.7] */
+	URING_FEATURE_GETSOCKNAME = 21,   /* uring_getsockname [6.19] */
+	URING_FEATURE_NAPI = 22           /* uring_register_napi, uring_unregister_napi [6.9] */
 };
 URING_API int uring_feature_supported(uring *t, unsigned feature);
 /* "ECANCELED" for -125, "EUNKNOWN" for no errno, "OK" for result >= 0:
@@ -816,6 +820,59 @@ typedef struct uring_futex_waiter {
 	bool      shared;
 } uring_futex_waiter;
 URING_API uring_job uring_futex_waitv(uring *t, const uring_futex_waiter *w, unsigned n, void *data);
+
+/* ---- socket commands (IORING_OP_URING_CMD on a socket, 6.7) ---- */
+/*
+ * Where the kernel lacks them (URING_FEATURE_SOCKET_CMD) each returns
+ * -EOPNOTSUPP with nothing queued.  uring_sock_inq / uring_sock_outq
+ * complete with the bytes unread in the receive queue (SIOCINQ) or not yet
+ * acknowledged in the send queue (SIOCOUTQ).
+ *
+ * uring_getsockopt: the kernel takes level SOL_SOCKET only (another level
+ * completes with -EOPNOTSUPP); optval (optlen bytes) is lent to the kernel
+ * until the completion, whose result is the length written.
+ * uring_setsockopt: the value is copied; the result is 0.  Returns -EFAULT
+ * (NULL optval with optlen > 0), -EINVAL (optlen over INT_MAX).
+ */
+URING_API uring_job uring_sock_inq(uring *t, int fd, void *data);
+URING_API uring_job uring_sock_outq(uring *t, int fd, void *data);
+URING_API uring_job uring_getsockopt(uring *t, int fd, int level, int optname, void *optval,
+				     socklen_t optlen, void *data);
+URING_API uring_job uring_setsockopt(uring *t, int fd, int level, int optname, const void *optval,
+				     socklen_t optlen, void *data);
+/* The socket's own address (peer false) or its peer's (getsockname(2),
+ * getpeername(2)) into *addr, which must live until the completion (0).
+ * -EFAULT (NULL addr); -EOPNOTSUPP before 6.19 (URING_FEATURE_GETSOCKNAME). */
+URING_API uring_job uring_getsockname(uring *t, int fd, uring_sockaddr *addr, bool peer, void *data);
+
+/* ---- epoll as an op ---- */
+struct epoll_event;
+/* epoll_ctl(2) as a job (IORING_OP_EPOLL_CTL, 5.6): op EPOLL_CTL_ADD, _MOD
+ * or _DEL; *ev is copied (NULL allowed for DEL).  Completes with 0 or
+ * epoll_ctl's -errno.  Returns -EINVAL (another op), -EFAULT (NULL ev). */
+URING_API uring_job uring_epoll_ctl(uring *t, int epfd, int op, int fd,
+				    const struct epoll_event *ev, void *data);
+/* epoll_wait(2) without a timeout as a job (IORING_OP_EPOLL_WAIT, 6.15):
+ * completes once events are ready, with their count, written into
+ * events[0..maxevents), which is lent to the kernel until then (cancel
+ * the job to stop waiting).  -EFAULT (NULL events), -EINVAL (maxevents 0
+ * or over INT_MAX / sizeof(struct epoll_event)). */
+URING_API uring_job uring_epoll_wait(uring *t, int epfd, struct epoll_event *events,
+				     unsigned maxevents, void *data);
+
+/* ---- NAPI busy polling (6.9) ---- */
+typedef struct uring_napi {
+	uint32_t busy_poll_us;     /* how long a wait busy-polls the NIC queue, microseconds */
+	bool     prefer_busy_poll; /* SO_PREFER_BUSY_POLL for the ring's sockets */
+} uring_napi;
+/* Turns busy polling of the device queues of the ring's sockets on, with
+ * *napi; *previous (NULL: not wanted) receives the settings it replaces.
+ * Only a NIC driver with NAPI makes it poll anything.  0, or -EINVAL (NULL
+ * ring or napi), -EOPNOTSUPP (URING_FEATURE_NAPI, or a kernel built
+ * without CONFIG_NET_RX_BUSY_POLL), the kernel's -errno. */
+URING_API int uring_register_napi(uring *t, const uring_napi *napi, uring_napi *previous);
+/* Turns it off: 0, *previous (NULL: not wanted) the settings it had. */
+URING_API int uring_unregister_napi(uring *t, uring_napi *previous);
 /* ---- the registered buffer table ---- */
 /*
  * The kernel holds one table of registered buffers per ring; the fixed

@@ -32,7 +32,7 @@
 		     IORING_FEAT_RW_CUR_POS | IORING_FEAT_POLL_32BITS)
 
 #define BIT(feature) (1u << (feature))
-_Static_assert(URING_FEATURE_RECV_MULTISHOT < 32, "ring features are bits of t->supported");
+_Static_assert(URING_FEATURE_NAPI < 32, "ring features are bits of t->supported");
 
 static void features_from_probe(uring *t)
 {
@@ -53,6 +53,21 @@ static void features_from_probe(uring *t)
 	/* IORING_RECV_MULTISHOT: 6.0, with IORING_OP_SEND_ZC. */
 	if (uring__op_ok(t, IORING_OP_SEND_ZC))
 		s |= BIT(URING_FEATURE_RECV_MULTISHOT);
+	/* Socket commands: 6.7, with IORING_OP_READ_MULTISHOT.  The opcode
+	 * URING_CMD itself is 5.19 (NVMe), and a 5.19..6.6 kernel completes a
+	 * socket command with -EOPNOTSUPP, so the opcode says nothing here.
+	 * (FUTEX_WAIT, also 6.7, depends on CONFIG_FUTEX: not leaned on.) */
+	if (uring__op_ok(t, IORING_OP_READ_MULTISHOT))
+		s |= BIT(URING_FEATURE_SOCKET_CMD);
+	/* SOCKET_URING_OP_GETSOCKNAME: 6.19, with IORING_OP_NOP128.  A
+	 * release mark, no more: a kernel with socket commands but without
+	 * this one completes it with -EOPNOTSUPP (docs/api.md 8.16). */
+	if (uring__op_ok(t, IORING_OP_NOP128) && (s & BIT(URING_FEATURE_SOCKET_CMD)))
+		s |= BIT(URING_FEATURE_GETSOCKNAME);
+	/* IORING_REGISTER_NAPI: 6.9, with IORING_OP_FTRUNCATE.  (A kernel
+	 * built without CONFIG_NET_RX_BUSY_POLL answers -EOPNOTSUPP itself.) */
+	if (uring__op_ok(t, IORING_OP_FTRUNCATE))
+		s |= BIT(URING_FEATURE_NAPI);
 	t->supported = s;
 }
 

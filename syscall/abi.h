@@ -38,6 +38,7 @@ struct uring__sqe {
 	union {
 		uint64_t addr;
 		uint64_t splice_off_in;
+		struct { uint32_t level; uint32_t optname; } sockopt;   /* socket commands */
 	};
 	uint32_t len;
 	union {                /* per-opcode flags: one 32-bit word */
@@ -92,6 +93,19 @@ _Static_assert(offsetof(struct uring__sqe, buf_index) == 40, "sqe.buf_index");
 _Static_assert(offsetof(struct uring__sqe, personality) == 42, "sqe.personality");
 _Static_assert(offsetof(struct uring__sqe, file_index) == 44, "sqe.file_index");
 _Static_assert(offsetof(struct uring__sqe, addr3) == 48, "sqe.addr3");
+_Static_assert(offsetof(struct uring__sqe, sockopt.optname) == 20, "sqe.optname");
+_Static_assert(offsetof(struct uring__sqe, optlen) == 44, "sqe.optlen");
+_Static_assert(offsetof(struct uring__sqe, optval) == 48, "sqe.optval");
+
+/* sqe->cmd.cmd_op of IORING_OP_URING_CMD on a socket (linux/io_uring.h). */
+enum {
+	SOCKET_URING_OP_SIOCINQ = 0,      /* 6.7 */
+	SOCKET_URING_OP_SIOCOUTQ = 1,     /* 6.7 */
+	SOCKET_URING_OP_GETSOCKOPT = 2,   /* 6.7 */
+	SOCKET_URING_OP_SETSOCKOPT = 3,   /* 6.7 */
+	SOCKET_URING_OP_TX_TIMESTAMP = 4, /* 6.17 */
+	SOCKET_URING_OP_GETSOCKNAME = 5,  /* 6.19 */
+};
 
 /* sqe->flags */
 #define IOSQE_FIXED_FILE       (1u << 0)
@@ -314,6 +328,19 @@ enum {
 	IORING_REGISTER_MEM_REGION = 34,
 };
 #define IORING_REGISTER_USE_REGISTERED_RING (1u << 31)
+
+/* IORING_REGISTER_NAPI / IORING_UNREGISTER_NAPI (6.9).  6.13 made the
+ * first two pad bytes opcode and the first pad word op_param; zero in
+ * both is "register, dynamic tracking" on every kernel. */
+struct uring__napi {
+	uint32_t busy_poll_to;       /* microseconds */
+	uint8_t  prefer_busy_poll;
+	uint8_t  opcode;
+	uint8_t  pad[2];
+	uint32_t op_param;
+	uint32_t resv;
+};
+_Static_assert(sizeof(struct uring__napi) == 16, "struct io_uring_napi");
 
 /* IORING_REGISTER_PROBE */
 struct uring__probe_op {

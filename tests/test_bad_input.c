@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -36,14 +37,17 @@ struct bad_case {
 	enum expect expect;
 	int64_t want;
 	unsigned op;   /* the opcode a COMPLETES_WITH case needs beyond 5.10 (else NOP) */
+	unsigned feature_plus1;   /* URING_FEATURE_* + 1 it needs, or 0 */
 };
 
 #define CASE(name, expect, want, body) \
 	static int64_t name(struct ctx *c) { (void)c; body }
-#define ROW(name, expect, want) { #name, name, expect, want, URING_OP_NOP }
+#define ROW(name, expect, want) { #name, name, expect, want, URING_OP_NOP, 0 }
 /* Where the library reports the opcode unsupported, the case checks the
  * refusal (-EOPNOTSUPP, nothing queued) instead of the completion. */
-#define ROW_OP(name, expect, want, op) { #name, name, expect, want, URING_OP_##op }
+#define ROW_OP(name, expect, want, op) { #name, name, expect, want, URING_OP_##op, 0 }
+/* The same for a feature that is not an opcode (URING_FEATURE_*). */
+#define ROW_FEAT(name, expect, want, f) { #name, name, expect, want, URING_OP_NOP, URING_FEATURE_##f + 1 }
 
 /* --- the ring itself --- */
 CASE(noop_null_ring, RETURNS, -EINVAL, return uring_noop(NULL, NULL);)
@@ -158,6 +162,24 @@ CASE(futex_wait_zero_mask, RETURNS, -EINVAL, return uring_futex_wait(c->t, (uint
 CASE(futex_wake_misaligned, RETURNS, -EINVAL, return uring_futex_wake(c->t, (uint32_t *)(void *)(c->buf + 1), 1, 1, false, NULL);)
 CASE(futex_waitv_zero, RETURNS, -EINVAL, return uring_futex_waitv(c->t, (const uring_futex_waiter *)(void *)c->iov, 0, NULL);)
 CASE(futex_waitv_null, RETURNS, -EFAULT, return uring_futex_waitv(c->t, NULL, 1, NULL);)
+
+/* --- socket commands, epoll, NAPI --- */
+CASE(sock_inq_null_ring, RETURNS, -EINVAL, return uring_sock_inq(NULL, c->sock, NULL);)
+CASE(sock_outq_negative_fd, COMPLETES_WITH, -EBADF, return uring_sock_outq(c->t, -1, NULL);)
+CASE(sock_inq_not_a_socket, COMPLETES_WITH, -EOPNOTSUPP, return uring_sock_inq(c->t, c->pipe_r, NULL);)
+CASE(getsockopt_null_value, RETURNS, -EFAULT, return uring_getsockopt(c->t, c->sock, SOL_SOCKET, SO_RCVBUF, NULL, 4, NULL);)
+CASE(getsockopt_other_level, COMPLETES_WITH, -EOPNOTSUPP, return uring_getsockopt(c->t, c->sock, IPPROTO_TCP, 1, c->buf, 4, NULL);)
+CASE(setsockopt_huge_length, RETURNS, -EINVAL, return uring_setsockopt(c->t, c->sock, SOL_SOCKET, SO_RCVBUF, c->buf, (socklen_t)INT_MAX + 1, NULL);)
+CASE(setsockopt_unknown_option, COMPLETES_WITH, -ENOPROTOOPT, return uring_setsockopt(c->t, c->sock, SOL_SOCKET, 12345, c->buf, 4, NULL);)
+CASE(getsockname_null_addr, RETURNS, -EFAULT, return uring_getsockname(c->t, c->sock, NULL, false, NULL);)
+CASE(epoll_ctl_unknown_op, RETURNS, -EINVAL, struct epoll_event ev = { 0 }; return uring_epoll_ctl(c->t, 0, 9, 0, &ev, NULL);)
+CASE(epoll_ctl_add_null_event, RETURNS, -EFAULT, return uring_epoll_ctl(c->t, 0, EPOLL_CTL_ADD, 0, NULL, NULL);)
+CASE(epoll_ctl_negative_epfd, COMPLETES_WITH, -EBADF, struct epoll_event ev = { .events = EPOLLIN }; return uring_epoll_ctl(c->t, -1, EPOLL_CTL_ADD, c->pipe_r, &ev, NULL);)
+CASE(epoll_wait_null_events, RETURNS, -EFAULT, return uring_epoll_wait(c->t, 0, NULL, 1, NULL);)
+CASE(epoll_wait_zero_max, RETURNS, -EINVAL, return uring_epoll_wait(c->t, 0, (struct epoll_event *)(void *)c->buf, 0, NULL);)
+CASE(epoll_wait_not_epoll, COMPLETES_WITH, -EINVAL, return uring_epoll_wait(c->t, c->pipe_r, (struct epoll_event *)(void *)c->buf, 1, NULL);)
+CASE(register_napi_null, RETURNS, -EINVAL, return uring_register_napi(c->t, NULL, NULL);)
+CASE(unregister_napi_null_ring, RETURNS, -EINVAL, return uring_unregister_napi(NULL, NULL);)
 CASE(restrictions_null, RETURNS, -EFAULT, return uring_register_restrictions(c->t, NULL);)
 CASE(restrictions_enabled_ring, RETURNS, -EBADFD, uring_restrictions r = { 0 }; return uring_register_restrictions(c->t, &r);)
 CASE(enable_rings_enabled_ring, RETURNS, -EBADFD, return uring_enable_rings(c->t);)
@@ -372,6 +394,22 @@ static const struct bad_case cases[] = {
 	ROW(futex_wake_misaligned, RETURNS, -EINVAL),
 	ROW(futex_waitv_zero, RETURNS, -EINVAL),
 	ROW(futex_waitv_null, RETURNS, -EFAULT),
+	ROW(sock_inq_null_ring, RETURNS, -EINVAL),
+	ROW_FEAT(sock_outq_negative_fd, COMPLETES_WITH, -EBADF, SOCKET_CMD),
+	ROW_FEAT(sock_inq_not_a_socket, COMPLETES_WITH, -EOPNOTSUPP, SOCKET_CMD),
+	ROW(getsockopt_null_value, RETURNS, -EFAULT),
+	ROW_FEAT(getsockopt_other_level, COMPLETES_WITH, -EOPNOTSUPP, SOCKET_CMD),
+	ROW(setsockopt_huge_length, RETURNS, -EINVAL),
+	ROW_FEAT(setsockopt_unknown_option, COMPLETES_WITH, -ENOPROTOOPT, SOCKET_CMD),
+	ROW(getsockname_null_addr, RETURNS, -EFAULT),
+	ROW(epoll_ctl_unknown_op, RETURNS, -EINVAL),
+	ROW(epoll_ctl_add_null_event, RETURNS, -EFAULT),
+	ROW_OP(epoll_ctl_negative_epfd, COMPLETES_WITH, -EBADF, EPOLL_CTL),
+	ROW(epoll_wait_null_events, RETURNS, -EFAULT),
+	ROW(epoll_wait_zero_max, RETURNS, -EINVAL),
+	ROW_OP(epoll_wait_not_epoll, COMPLETES_WITH, -EINVAL, EPOLL_WAIT),
+	ROW(register_napi_null, RETURNS, -EINVAL),
+	ROW(unregister_napi_null_ring, RETURNS, -EINVAL),
 	ROW(buf_ring_recycle_null, RETURNS, -EINVAL),
 	ROW(buf_ring_destroy_null, RETURNS, -EINVAL),
 	ROW(cancel_match_null_ring, RETURNS, -EINVAL),
@@ -496,7 +534,8 @@ static void every_public_function_refuses_bad_input(void **state)
 		unsigned ready = uring_sqe_ready(c->t), active = uring_active_ops(c->t);
 		int64_t got = bc->call(c);
 		/* asked before the call: never true for an op the kernel has */
-		bool refused = !uring_op_supported(c->t, bc->op);
+		bool refused = !uring_op_supported(c->t, bc->op) ||
+			       (bc->feature_plus1 && !uring_feature_supported(c->t, bc->feature_plus1 - 1));
 		int64_t want = refused ? -EOPNOTSUPP : bc->want;
 		if (bc->expect == RETURNS || refused) {
 			if (got != want || uring_sqe_ready(c->t) != ready || uring_active_ops(c->t) != active) {

@@ -37,6 +37,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -399,6 +401,11 @@ static bool lacks_something(uring *t)
 			return true;
 	for (unsigned f = 0; f <= URING_FEATURE_SETUP_HYBRID_IOPOLL; f++)
 		if (!uring_feature_supported(t, f))
+			return true;
+	static const unsigned newer[] = { URING_FEATURE_SOCKET_CMD, URING_FEATURE_GETSOCKNAME,
+					  URING_FEATURE_NAPI };
+	for (unsigned i = 0; i < sizeof(newer) / sizeof(newer[0]); i++)
+		if (!uring_feature_supported(t, newer[i]))
 			return true;
 	return false;
 }
@@ -1530,6 +1537,56 @@ static int pick_sock(struct world *w, uint8_t sel)
 	return sel % 8 == 7 ? -1 : w->sp[sel % 2];
 }
 
+/* Socket commands and the epoll ops.  Each completes at once: the
+ * options are harmless ones or unknown, and the epoll "set" is the pipe,
+ * which the kernel refuses as not an epoll fd (-EINVAL) without waiting.
+ * The output buffers are static: they stay valid while lent. */
+static void op_sockcmd(struct world *w, struct ring_model *m, struct input *in)
+{
+	uint8_t what = u8(in), a = u8(in);
+	int fd = pick_sock(w, a);
+	static int opt[2];
+	static struct epoll_event events[4];
+	static uring_sockaddr name;
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = a };
+	int optname = (a & 0x10) ? 12345 : SO_KEEPALIVE;   /* unknown: -ENOPROTOOPT */
+	switch (what % 7) {
+	case 0:
+		QUEUE(m, uring_sock_inq(m->t, fd, data_), 0, K_OTHER, true, "sock_inq");
+		break;
+	case 1:
+		QUEUE(m, uring_sock_outq(m->t, fd, data_), 0, K_OTHER, true, "sock_outq");
+		break;
+	case 2:
+		QUEUE(m, uring_getsockopt(m->t, fd, (a & 0x20) ? IPPROTO_TCP : SOL_SOCKET, optname,
+					  (a & 0x40) ? NULL : opt, sizeof(opt), data_),
+		      (a & 0x40) ? -EFAULT : 0, K_OTHER, true, "getsockopt");
+		break;
+	case 3: {
+		int on = a & 1;
+		QUEUE(m, uring_setsockopt(m->t, fd, SOL_SOCKET, optname, &on,
+					  (a & 0x40) ? (socklen_t)INT_MAX + 1 : sizeof(on), data_),
+		      (a & 0x40) ? -EINVAL : 0, K_OTHER, true, "setsockopt");
+		break;
+	}
+	case 4: {
+		int op = (a & 3) == 3 ? 99 : EPOLL_CTL_ADD + (a & 3);
+		bool null_ev = (a & 0x40) && op != EPOLL_CTL_DEL;
+		QUEUE(m, uring_epoll_ctl(m->t, w->pipe[0], op, w->pipe[1], null_ev ? NULL : &ev, data_),
+		      op == 99 ? -EINVAL : null_ev ? -EFAULT : 0, K_OTHER, true, "epoll_ctl");
+		break;
+	}
+	case 5:
+		QUEUE(m, uring_epoll_wait(m->t, w->pipe[0], events, (a & 0x40) ? 0 : 1u + a % 4, data_),
+		      (a & 0x40) ? -EINVAL : 0, K_OTHER, true, "epoll_wait");
+		break;
+	default:
+		QUEUE(m, uring_getsockname(m->t, fd, (a & 0x40) ? NULL : &name, a & 1, data_),
+		      (a & 0x40) ? -EFAULT : 0, K_OTHER, true, "getsockname");
+		break;
+	}
+}
+
 static void op_socket(struct world *w, struct ring_model *m, struct input *in)
 {
 	uint8_t what = u8(in), a = u8(in), b = u8(in);
@@ -2252,7 +2309,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_fixed(w, m, &in);
 			break;
 		case 17:
-			op_socket(w, m, &in);
+			if (op & 0x40)
+				op_sockcmd(w, m, &in);
+			else
+				op_socket(w, m, &in);
 			break;
 		case 18: case 19:
 			op_net(w, m, &in);
