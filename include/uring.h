@@ -244,7 +244,8 @@ enum {
 	URING_FEATURE_SETUP_DEFER_TASKRUN = 11,  /* [6.1] */
 	URING_FEATURE_SETUP_HYBRID_IOPOLL = 12,  /* [6.13] */
 	URING_FEATURE_SETUP_NO_MMAP = 13,        /* [6.5] */
-	URING_FEATURE_SETUP_CQE_MIXED = 14       /* [6.18] */
+	URING_FEATURE_SETUP_CQE_MIXED = 14,      /* [6.18] */
+	URING_FEATURE_BLOCK_DISCARD = 23         /* uring_discard [6.12] */
 };
 URING_API int uring_feature_supported(uring *t, unsigned feature);
 /* "ECANCELED" for -125, "EUNKNOWN" for no errno, "OK" for result >= 0:
@@ -262,7 +263,8 @@ URING_API uring_job uring_noop(uring *t, void *data);
  * URING_CLOCK_BOOTTIME and _REALTIME: [5.15]. */
 URING_API uring_job uring_timeout(uring *t, uring_clock clock, uint64_t ns, bool absolute, void *data);
 /* -ENOENT (nothing queued) if job was already collected.  Completions:
- * target -ECANCELED and cancel 0; or target -EINTR and cancel -EALREADY;
+ * target -ECANCELED and cancel 0 (1 for a futex wait or waitid: the
+ * kernel counts those); or target -EINTR and cancel -EALREADY;
  * or target's own result and cancel -ENOENT. */
 URING_API uring_job uring_cancel(uring *t, uring_job job, void *data);
 /*
@@ -790,8 +792,8 @@ URING_API int uring_enable_rings(uring *t);
 /* ---- futexes (6.7) ---- */
 /*
  * A thread can wait on a futex and on I/O in the same ring.  32-bit words,
- * 4-byte aligned; private to the process unless shared.  Before 6.7 the
- * kernel completes these with -EINVAL (uring_op_supported tells first).
+ * 4-byte aligned; private to the process unless shared.  Before 6.7 they
+ * are refused with -EOPNOTSUPP, nothing queued.
  *
  * uring_futex_wait (IORING_OP_FUTEX_WAIT): completes with 0 once woken by
  * a wake whose mask shares a bit with mask, or -EAGAIN at once when *word
@@ -816,6 +818,34 @@ typedef struct uring_futex_waiter {
 	bool      shared;
 } uring_futex_waiter;
 URING_API uring_job uring_futex_waitv(uring *t, const uring_futex_waiter *w, unsigned n, void *data);
+
+/* ---- waiting for a child (6.7) ---- */
+/*
+ * waitid(2) as an op (IORING_OP_WAITID): idtype P_ALL, P_PID, P_PGID or
+ * P_PIDFD, options as waitid's (WEXITED, WSTOPPED, WCONTINUED, WNOHANG,
+ * WNOWAIT, __WALL...).  Completes with 0 and *info filled as waitid fills
+ * it (si_signo SIGCHLD, si_code, si_pid, si_uid, si_status; si_pid 0 after
+ * WNOHANG with no child ready), or -ECHILD and the other errnos of
+ * waitid(2).  info: NULL, or a siginfo_t * (void * keeps <signal.h>'s
+ * POSIX types out of this header) valid until the completion.  Returns -EINVAL (options without WEXITED, WSTOPPED or
+ * WCONTINUED or with an unknown bit, an unknown idtype, P_PID with id <= 0,
+ * a negative id), and -EOPNOTSUPP before 6.7.
+ */
+URING_API uring_job uring_waitid(uring *t, int idtype, int id, void *info, int options,
+				 void *data);
+
+/* ---- block devices (6.12) ---- */
+/*
+ * Discards len bytes at off of the block device fd, opened for writing
+ * (BLOCK_URING_CMD_DISCARD through IORING_OP_URING_CMD; BLKDISCARD without
+ * a blocked thread).  Completes with 0, -EBADF (fd not open for writing),
+ * -EPERM (a read-only device), -EINVAL (not aligned to the device's
+ * logical block size), -EOPNOTSUPP (fd is not a block device, or the
+ * device cannot discard).  Returns -EINVAL (len 0, off or len not a
+ * multiple of 512, a range past INT64_MAX) and -EOPNOTSUPP before 6.12
+ * (URING_FEATURE_BLOCK_DISCARD).
+ */
+URING_API uring_job uring_discard(uring *t, int fd, uint64_t off, uint64_t len, void *data);
 /* ---- the registered buffer table ---- */
 /*
  * The kernel holds one table of registered buffers per ring; the fixed

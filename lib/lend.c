@@ -17,6 +17,7 @@
  * another job's buffer is never touched (up to 7 bytes at each end of a
  * buffer go unchecked; nothing is ever reported falsely).
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -204,6 +205,10 @@ static uint32_t decode(const struct uring__sqe *sqe, struct uring__lent *l)
 		break;
 	case IORING_OP_STATX:
 		add(l, &n, addr2, sizeof(struct statx), LENT_WHOLE);
+		break;
+	case IORING_OP_WAITID:   /* NULL: no siginfo wanted */
+		if (addr2)
+			add(l, &n, addr2, sizeof(siginfo_t), LENT_WHOLE);
 		break;
 	case IORING_OP_ACCEPT:
 		if (addr && addr2) {

@@ -11,6 +11,7 @@
  */
 #include "helpers.h"
 
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -158,6 +159,11 @@ CASE(futex_wait_zero_mask, RETURNS, -EINVAL, return uring_futex_wait(c->t, (uint
 CASE(futex_wake_misaligned, RETURNS, -EINVAL, return uring_futex_wake(c->t, (uint32_t *)(void *)(c->buf + 1), 1, 1, false, NULL);)
 CASE(futex_waitv_zero, RETURNS, -EINVAL, return uring_futex_waitv(c->t, (const uring_futex_waiter *)(void *)c->iov, 0, NULL);)
 CASE(futex_waitv_null, RETURNS, -EFAULT, return uring_futex_waitv(c->t, NULL, 1, NULL);)
+CASE(waitid_no_state, RETURNS, -EINVAL, return uring_waitid(c->t, P_ALL, 0, NULL, WNOHANG, NULL);)
+CASE(waitid_bad_idtype, RETURNS, -EINVAL, return uring_waitid(c->t, 9, 0, NULL, WEXITED, NULL);)
+CASE(waitid_pid_zero, RETURNS, -EINVAL, return uring_waitid(c->t, P_PID, 0, NULL, WEXITED, NULL);)
+CASE(discard_empty, RETURNS, -EINVAL, return uring_discard(c->t, 0, 0, 0, NULL);)
+CASE(discard_unaligned, RETURNS, -EINVAL, return uring_discard(c->t, 0, 256, 512, NULL);)
 CASE(restrictions_null, RETURNS, -EFAULT, return uring_register_restrictions(c->t, NULL);)
 CASE(restrictions_enabled_ring, RETURNS, -EBADFD, uring_restrictions r = { 0 }; return uring_register_restrictions(c->t, &r);)
 CASE(enable_rings_enabled_ring, RETURNS, -EBADFD, return uring_enable_rings(c->t);)
@@ -372,6 +378,11 @@ static const struct bad_case cases[] = {
 	ROW(futex_wake_misaligned, RETURNS, -EINVAL),
 	ROW(futex_waitv_zero, RETURNS, -EINVAL),
 	ROW(futex_waitv_null, RETURNS, -EFAULT),
+	ROW(waitid_no_state, RETURNS, -EINVAL),
+	ROW(waitid_bad_idtype, RETURNS, -EINVAL),
+	ROW(waitid_pid_zero, RETURNS, -EINVAL),
+	ROW(discard_empty, RETURNS, -EINVAL),
+	ROW(discard_unaligned, RETURNS, -EINVAL),
 	ROW(buf_ring_recycle_null, RETURNS, -EINVAL),
 	ROW(buf_ring_destroy_null, RETURNS, -EINVAL),
 	ROW(cancel_match_null_ring, RETURNS, -EINVAL),
