@@ -933,6 +933,27 @@ URING_API int uring_wait_many2(uring *t, uring_completion *out, unsigned max, un
  * URING_CLOCK_MONOTONIC (the default) or URING_CLOCK_BOOTTIME (counts
  * suspend).  0, or -EINVAL (another clock), -EOPNOTSUPP (before 6.12). */
 URING_API int uring_register_clock(uring *t, uring_clock clock);
+/*
+ * Registered wait parameters (IORING_REGISTER_MEM_REGION, 6.13): up to 64
+ * slots of wait options kept in memory the kernel pins, so a wait names a
+ * slot instead of handing the kernel a timeout and a mask to copy each
+ * time.  Registered once, on a ring created with URING_SETUP_R_DISABLED,
+ * before uring_enable_rings.  A slot's relative timeout counts from the
+ * start of each wait that uses it.
+ *
+ * uring_register_wait_region: 0, -EINVAL (NULL t, n 0 or above 64),
+ * -EBUSY (already registered), -EBADFD (the ring is not disabled),
+ * -EOPNOTSUPP (before 6.13), -ENOMEM.  uring_wait_region_set: fills slot
+ * from o, checked as uring_wait_many2 checks it; -ENXIO without a region,
+ * -EINVAL for a slot outside it.  It must not change a slot a wait in
+ * another thread is using.  uring_wait_registered: uring_wait_many2 with
+ * the options of slot; -EBADFD before uring_enable_rings.
+ */
+#define URING_WAIT_SLOTS_MAX 64
+URING_API int uring_register_wait_region(uring *t, unsigned n);
+URING_API int uring_wait_region_set(uring *t, unsigned slot, const uring_wait_options *o);
+URING_API int uring_wait_registered(uring *t, uring_completion *out, unsigned max, unsigned min,
+				    unsigned slot);
 
 /* ---- ring resize ---- */
 /*

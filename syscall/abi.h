@@ -391,6 +391,41 @@ struct uring__clock_register {
 };
 _Static_assert(sizeof(struct uring__clock_register) == 16, "io_uring_clock_register");
 
+/* IORING_REGISTER_MEM_REGION (6.13): a region of memory shared with the
+ * kernel; with REG_WAIT_ARG it holds wait parameters (io_uring_reg_wait)
+ * that io_uring_enter names by offset (IORING_ENTER_EXT_ARG_REG). */
+struct uring__region_desc {
+	uint64_t user_addr;
+	uint64_t size;
+	uint32_t flags;        /* IORING_MEM_REGION_TYPE_USER: the caller's pages */
+	uint32_t id;
+	uint64_t mmap_offset;
+	uint64_t resv[4];
+};
+_Static_assert(sizeof(struct uring__region_desc) == 64, "io_uring_region_desc");
+#define IORING_MEM_REGION_TYPE_USER 1u
+
+struct uring__mem_region_reg {
+	uint64_t region_uptr;  /* struct uring__region_desc * */
+	uint64_t flags;        /* IORING_MEM_REGION_REG_WAIT_ARG */
+	uint64_t resv[2];
+};
+_Static_assert(sizeof(struct uring__mem_region_reg) == 32, "io_uring_mem_region_reg");
+#define IORING_MEM_REGION_REG_WAIT_ARG 1u
+
+struct uring__reg_wait {
+	struct uring__kernel_timespec ts;
+	uint32_t min_wait_usec;
+	uint32_t flags;        /* IORING_REG_WAIT_TS: ts is set */
+	uint64_t sigmask;
+	uint32_t sigmask_sz;
+	uint32_t pad[3];
+	uint64_t pad2[2];
+};
+_Static_assert(sizeof(struct uring__reg_wait) == 64, "io_uring_reg_wait");
+_Static_assert(offsetof(struct uring__reg_wait, sigmask) == 24, "io_uring_reg_wait.sigmask");
+#define IORING_REG_WAIT_TS 1u
+
 /* provided-buffer rings (IORING_REGISTER_PBUF_RING) */
 struct uring__buf {
 	uint64_t addr;

@@ -164,6 +164,9 @@ CASE(waitid_bad_idtype, RETURNS, -EINVAL, return uring_waitid(c->t, 9, 0, NULL, 
 CASE(waitid_pid_zero, RETURNS, -EINVAL, return uring_waitid(c->t, P_PID, 0, NULL, WEXITED, NULL);)
 CASE(discard_empty, RETURNS, -EINVAL, return uring_discard(c->t, 0, 0, 0, NULL);)
 CASE(discard_unaligned, RETURNS, -EINVAL, return uring_discard(c->t, 0, 256, 512, NULL);)
+CASE(wait_region_live_ring, RETURNS, -EBADFD, return uring_register_wait_region(c->t, 1);)
+CASE(wait_region_none, RETURNS, -ENXIO, uring_wait_options o = { .timeout_ns = 1 }; return uring_wait_region_set(c->t, 0, &o);)
+CASE(wait_registered_none, RETURNS, -ENXIO, uring_completion e; return uring_wait_registered(c->t, &e, 1, 1, 0);)
 CASE(restrictions_null, RETURNS, -EFAULT, return uring_register_restrictions(c->t, NULL);)
 CASE(restrictions_enabled_ring, RETURNS, -EBADFD, uring_restrictions r = { 0 }; return uring_register_restrictions(c->t, &r);)
 CASE(enable_rings_enabled_ring, RETURNS, -EBADFD, return uring_enable_rings(c->t);)
@@ -383,6 +386,9 @@ static const struct bad_case cases[] = {
 	ROW(waitid_pid_zero, RETURNS, -EINVAL),
 	ROW(discard_empty, RETURNS, -EINVAL),
 	ROW(discard_unaligned, RETURNS, -EINVAL),
+	ROW(wait_region_live_ring, RETURNS, -EBADFD),
+	ROW(wait_region_none, RETURNS, -ENXIO),
+	ROW(wait_registered_none, RETURNS, -ENXIO),
 	ROW(buf_ring_recycle_null, RETURNS, -EINVAL),
 	ROW(buf_ring_destroy_null, RETURNS, -EINVAL),
 	ROW(cancel_match_null_ring, RETURNS, -EINVAL),
