@@ -789,6 +789,38 @@ URING_API int uring_register_restrictions(uring *t, const uring_restrictions *r)
  * fail with -EBADFD): 0, or -EBADFD when it is not disabled. */
 URING_API int uring_enable_rings(uring *t);
 
+/* ---- BPF filters on requests (7.x) ---- */
+/*
+ * A classic BPF program (the layout of <linux/filter.h>'s struct
+ * sock_filter, so its BPF_STMT and BPF_JUMP initializers fill it) run on
+ * each request of opcode op (URING_OP_*) at submission: it returns 0 to
+ * refuse the request, which then completes with -EACCES, or non-zero to
+ * let it run (IORING_REGISTER_BPF_FILTER).  Filters only add: each
+ * registered for an op must allow.  URING_BPF_DENY_REST: every opcode
+ * without a filter is refused from then on.  The program reads 32-bit
+ * words of the context at the offsets below (native byte order).
+ * Returns 0, -EINVAL (NULL ring, op above 255, len 0 or above 4096,
+ * unknown flags; from the kernel: a program its checker refuses, or a
+ * kernel built without CONFIG_IO_URING_BPF), -EFAULT (NULL prog),
+ * -EOPNOTSUPP (a kernel without the filters).
+ */
+typedef struct uring_bpf_insn {
+	uint16_t code;
+	uint8_t  jt, jf;
+	uint32_t k;
+} uring_bpf_insn;
+#define URING_BPF_DENY_REST 1u
+#define URING_BPF_CTX_USER_DATA  0    /* 64 bits: two words */
+#define URING_BPF_CTX_OPCODE     8    /* the word: opcode | sqe_flags << 8 (little-endian) */
+#define URING_BPF_CTX_SOCKET_FAMILY   16   /* socket: family, type, protocol */
+#define URING_BPF_CTX_SOCKET_TYPE     20
+#define URING_BPF_CTX_SOCKET_PROTOCOL 24
+#define URING_BPF_CTX_OPEN_FLAGS   16   /* openat, openat2: 64-bit flags, mode, resolve */
+#define URING_BPF_CTX_OPEN_MODE    24
+#define URING_BPF_CTX_OPEN_RESOLVE 32
+URING_API int uring_register_bpf_filter(uring *t, unsigned op, const uring_bpf_insn *prog,
+					unsigned len, unsigned flags);
+
 /* ---- futexes (6.7) ---- */
 /*
  * A thread can wait on a futex and on I/O in the same ring.  32-bit words,

@@ -311,7 +311,8 @@ enum {
 	IORING_UNREGISTER_NAPI = 28, IORING_REGISTER_CLOCK = 29,
 	IORING_REGISTER_CLONE_BUFFERS = 30, IORING_REGISTER_SEND_MSG_RING = 31,
 	IORING_REGISTER_ZCRX_IFQ = 32, IORING_REGISTER_RESIZE_RINGS = 33,
-	IORING_REGISTER_MEM_REGION = 34,
+	IORING_REGISTER_MEM_REGION = 34, IORING_REGISTER_QUERY = 35,
+	IORING_REGISTER_ZCRX_CTRL = 36, IORING_REGISTER_BPF_FILTER = 37,
 };
 #define IORING_REGISTER_USE_REGISTERED_RING (1u << 31)
 
@@ -425,6 +426,54 @@ struct uring__reg_wait {
 _Static_assert(sizeof(struct uring__reg_wait) == 64, "io_uring_reg_wait");
 _Static_assert(offsetof(struct uring__reg_wait, sigmask) == 24, "io_uring_reg_wait.sigmask");
 #define IORING_REG_WAIT_TS 1u
+
+/* IORING_REGISTER_QUERY (6.18; fd -1, no ring): what the kernel has,
+ * beyond what IORING_REGISTER_PROBE says (<linux/io_uring/query.h>). */
+struct uring__query_hdr {
+	uint64_t next_entry;
+	uint64_t query_data;
+	uint32_t query_op;     /* IO_URING_QUERY_OPCODES */
+	uint32_t size;
+	int32_t  result;
+	uint32_t resv[3];
+};
+_Static_assert(sizeof(struct uring__query_hdr) == 40, "io_uring_query_hdr");
+#define IO_URING_QUERY_OPCODES 0u
+
+struct uring__query_opcode {
+	uint32_t nr_request_opcodes;
+	uint32_t nr_register_opcodes;
+	uint64_t feature_flags;
+	uint64_t ring_setup_flags;
+	uint64_t enter_flags;
+	uint64_t sqe_flags;
+	uint32_t nr_query_opcodes;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct uring__query_opcode) == 48, "io_uring_query_opcode");
+
+/* IORING_REGISTER_BPF_FILTER (7.x): a classic BPF program run on every
+ * request of one opcode (<linux/io_uring/bpf_filter.h>). */
+struct uring__bpf_filter {
+	uint32_t opcode;
+	uint32_t flags;        /* IO_URING_BPF_FILTER_DENY_REST */
+	uint32_t filter_len;   /* instructions */
+	uint8_t  pdu_size;     /* the opcode's context size; the kernel writes its own back */
+	uint8_t  resv[3];
+	uint64_t filter_ptr;   /* struct sock_filter[filter_len] */
+	uint64_t resv2[5];
+};
+_Static_assert(sizeof(struct uring__bpf_filter) == 64, "io_uring_bpf_filter");
+
+struct uring__bpf {
+	uint16_t cmd_type;     /* IO_URING_BPF_CMD_FILTER */
+	uint16_t cmd_flags;
+	uint32_t resv;
+	struct uring__bpf_filter filter;
+};
+_Static_assert(sizeof(struct uring__bpf) == 72, "io_uring_bpf");
+#define IO_URING_BPF_CMD_FILTER        1u
+#define IO_URING_BPF_FILTER_DENY_REST  1u
 
 /* provided-buffer rings (IORING_REGISTER_PBUF_RING) */
 struct uring__buf {
