@@ -34,7 +34,8 @@ static int kernel_has_bpf_filter(void)
 		.query_op = IO_URING_QUERY_OPCODES,
 		.size = sizeof(ops),
 	};
-	if (uring__sys_register(-1, IORING_REGISTER_QUERY, &hdr, 1) < 0 || hdr.result < 0)
+	/* nr_args 0: the query chain is walked through next_entry instead. */
+	if (uring__sys_register(-1, IORING_REGISTER_QUERY, &hdr, 0) < 0 || hdr.result < 0)
 		return 0;   /* no query: before 6.18, so before the filters */
 	return ops.nr_register_opcodes > IORING_REGISTER_BPF_FILTER;
 }

@@ -33,6 +33,7 @@ WARN = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic']
 
 API_HEADERS = '''#include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/openat2.h>
 #include <poll.h>
 #include <signal.h>
