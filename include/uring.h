@@ -248,7 +248,8 @@ enum {
 	/* 15..19: reserved for the provided-buffer and UDP features */
 	URING_FEATURE_SOCKET_CMD = 20,    /* uring_sock_inq/outq, uring_getsockopt/setsockopt [6.7] */
 	URING_FEATURE_GETSOCKNAME = 21,   /* uring_getsockname [6.19] */
-	URING_FEATURE_NAPI = 22           /* uring_register_napi, uring_unregister_napi [6.9] */
+	URING_FEATURE_NAPI = 22,          /* uring_register_napi, uring_unregister_napi [6.9] */
+	URING_FEATURE_BLOCK_DISCARD = 23  /* uring_discard [6.12] */
 };
 URING_API int uring_feature_supported(uring *t, unsigned feature);
 /* "ECANCELED" for -125, "EUNKNOWN" for no errno, "OK" for result >= 0:
@@ -266,7 +267,8 @@ URING_API uring_job uring_noop(uring *t, void *data);
  * URING_CLOCK_BOOTTIME and _REALTIME: [5.15]. */
 URING_API uring_job uring_timeout(uring *t, uring_clock clock, uint64_t ns, bool absolute, void *data);
 /* -ENOENT (nothing queued) if job was already collected.  Completions:
- * target -ECANCELED and cancel 0; or target -EINTR and cancel -EALREADY;
+ * target -ECANCELED and cancel 0 (1 for a futex wait or waitid: the
+ * kernel counts those); or target -EINTR and cancel -EALREADY;
  * or target's own result and cancel -ENOENT. */
 URING_API uring_job uring_cancel(uring *t, uring_job job, void *data);
 /*
@@ -791,11 +793,43 @@ URING_API int uring_register_restrictions(uring *t, const uring_restrictions *r)
  * fail with -EBADFD): 0, or -EBADFD when it is not disabled. */
 URING_API int uring_enable_rings(uring *t);
 
+/* ---- BPF filters on requests (7.x) ---- */
+/*
+ * A classic BPF program (the layout of <linux/filter.h>'s struct
+ * sock_filter, so its BPF_STMT and BPF_JUMP initializers fill it) run on
+ * each request of opcode op (URING_OP_*) at submission: it returns 0 to
+ * refuse the request, which then completes with -EACCES, or non-zero to
+ * let it run (IORING_REGISTER_BPF_FILTER).  Filters only add: each
+ * registered for an op must allow.  URING_BPF_DENY_REST: every opcode
+ * without a filter is refused from then on.  The program reads 32-bit
+ * words of the context at the offsets below (native byte order).
+ * Returns 0, -EINVAL (NULL ring, op above 255, len 0 or above 4096,
+ * unknown flags; from the kernel: a program its checker refuses, or a
+ * kernel built without CONFIG_IO_URING_BPF), -EFAULT (NULL prog),
+ * -EOPNOTSUPP (a kernel without the filters).
+ */
+typedef struct uring_bpf_insn {
+	uint16_t code;
+	uint8_t  jt, jf;
+	uint32_t k;
+} uring_bpf_insn;
+#define URING_BPF_DENY_REST 1u
+#define URING_BPF_CTX_USER_DATA  0    /* 64 bits: two words */
+#define URING_BPF_CTX_OPCODE     8    /* the word: opcode | sqe_flags << 8 (little-endian) */
+#define URING_BPF_CTX_SOCKET_FAMILY   16   /* socket: family, type, protocol */
+#define URING_BPF_CTX_SOCKET_TYPE     20
+#define URING_BPF_CTX_SOCKET_PROTOCOL 24
+#define URING_BPF_CTX_OPEN_FLAGS   16   /* openat, openat2: 64-bit flags, mode, resolve */
+#define URING_BPF_CTX_OPEN_MODE    24
+#define URING_BPF_CTX_OPEN_RESOLVE 32
+URING_API int uring_register_bpf_filter(uring *t, unsigned op, const uring_bpf_insn *prog,
+					unsigned len, unsigned flags);
+
 /* ---- futexes (6.7) ---- */
 /*
  * A thread can wait on a futex and on I/O in the same ring.  32-bit words,
- * 4-byte aligned; private to the process unless shared.  Before 6.7 the
- * kernel completes these with -EINVAL (uring_op_supported tells first).
+ * 4-byte aligned; private to the process unless shared.  Before 6.7 they
+ * are refused with -EOPNOTSUPP, nothing queued.
  *
  * uring_futex_wait (IORING_OP_FUTEX_WAIT): completes with 0 once woken by
  * a wake whose mask shares a bit with mask, or -EAGAIN at once when *word
@@ -873,6 +907,33 @@ typedef struct uring_napi {
 URING_API int uring_register_napi(uring *t, const uring_napi *napi, uring_napi *previous);
 /* Turns it off: 0, *previous (NULL: not wanted) the settings it had. */
 URING_API int uring_unregister_napi(uring *t, uring_napi *previous);
+/* ---- waiting for a child (6.7) ---- */
+/*
+ * waitid(2) as an op (IORING_OP_WAITID): idtype P_ALL, P_PID, P_PGID or
+ * P_PIDFD, options as waitid's (WEXITED, WSTOPPED, WCONTINUED, WNOHANG,
+ * WNOWAIT, __WALL...).  Completes with 0 and *info filled as waitid fills
+ * it (si_signo SIGCHLD, si_code, si_pid, si_uid, si_status; si_pid 0 after
+ * WNOHANG with no child ready), or -ECHILD and the other errnos of
+ * waitid(2).  info: NULL, or a siginfo_t * (void * keeps <signal.h>'s
+ * POSIX types out of this header) valid until the completion.  Returns -EINVAL (options without WEXITED, WSTOPPED or
+ * WCONTINUED or with an unknown bit, an unknown idtype, P_PID with id <= 0,
+ * a negative id), and -EOPNOTSUPP before 6.7.
+ */
+URING_API uring_job uring_waitid(uring *t, int idtype, int id, void *info, int options,
+				 void *data);
+
+/* ---- block devices (6.12) ---- */
+/*
+ * Discards len bytes at off of the block device fd, opened for writing
+ * (BLOCK_URING_CMD_DISCARD through IORING_OP_URING_CMD; BLKDISCARD without
+ * a blocked thread).  Completes with 0, -EBADF (fd not open for writing),
+ * -EPERM (a read-only device), -EINVAL (not aligned to the device's
+ * logical block size), -EOPNOTSUPP (fd is not a block device, or the
+ * device cannot discard).  Returns -EINVAL (len 0, off or len not a
+ * multiple of 512, a range past INT64_MAX) and -EOPNOTSUPP before 6.12
+ * (URING_FEATURE_BLOCK_DISCARD).
+ */
+URING_API uring_job uring_discard(uring *t, int fd, uint64_t off, uint64_t len, void *data);
 /* ---- the registered buffer table ---- */
 /*
  * The kernel holds one table of registered buffers per ring; the fixed
@@ -960,6 +1021,27 @@ URING_API int uring_wait_many2(uring *t, uring_completion *out, unsigned max, un
  * URING_CLOCK_MONOTONIC (the default) or URING_CLOCK_BOOTTIME (counts
  * suspend).  0, or -EINVAL (another clock), -EOPNOTSUPP (before 6.12). */
 URING_API int uring_register_clock(uring *t, uring_clock clock);
+/*
+ * Registered wait parameters (IORING_REGISTER_MEM_REGION, 6.13): up to 64
+ * slots of wait options kept in memory the kernel pins, so a wait names a
+ * slot instead of handing the kernel a timeout and a mask to copy each
+ * time.  Registered once, on a ring created with URING_SETUP_R_DISABLED,
+ * before uring_enable_rings.  A slot's relative timeout counts from the
+ * start of each wait that uses it.
+ *
+ * uring_register_wait_region: 0, -EINVAL (NULL t, n 0 or above 64),
+ * -EBUSY (already registered), -EBADFD (the ring is not disabled),
+ * -EOPNOTSUPP (before 6.13), -ENOMEM.  uring_wait_region_set: fills slot
+ * from o, checked as uring_wait_many2 checks it; -ENXIO without a region,
+ * -EINVAL for a slot outside it.  It must not change a slot a wait in
+ * another thread is using.  uring_wait_registered: uring_wait_many2 with
+ * the options of slot; -EBADFD before uring_enable_rings.
+ */
+#define URING_WAIT_SLOTS_MAX 64
+URING_API int uring_register_wait_region(uring *t, unsigned n);
+URING_API int uring_wait_region_set(uring *t, unsigned slot, const uring_wait_options *o);
+URING_API int uring_wait_registered(uring *t, uring_completion *out, unsigned max, unsigned min,
+				    unsigned slot);
 
 /* ---- ring resize ---- */
 /*

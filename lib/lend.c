@@ -17,6 +17,7 @@
  * another job's buffer is never touched (up to 7 bytes at each end of a
  * buffer go unchecked; nothing is ever reported falsely).
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -190,7 +191,8 @@ static void add_sock_cmd(struct uring__lent *l, uint32_t *n, const struct uring_
 		break;
 	}
 	default:
-		break;   /* SETSOCKOPT reads the library's copy (hold.c) */
+		break;   /* SETSOCKOPT reads the library's copy (hold.c); SIOCINQ,
+			  * SIOCOUTQ and block discard lend nothing */
 	}
 }
 
@@ -232,6 +234,10 @@ static uint32_t decode(const struct uring__sqe *sqe, struct uring__lent *l)
 		break;
 	case IORING_OP_EPOLL_WAIT:
 		add(l, &n, addr, (size_t)sqe->len * sizeof(struct epoll_event), LENT_EVENTS);
+		break;
+	case IORING_OP_WAITID:   /* NULL: no siginfo wanted */
+		if (addr2)
+			add(l, &n, addr2, sizeof(siginfo_t), LENT_WHOLE);
 		break;
 	case IORING_OP_ACCEPT:
 		if (addr && addr2) {

@@ -32,7 +32,7 @@
 		     IORING_FEAT_RW_CUR_POS | IORING_FEAT_POLL_32BITS)
 
 #define BIT(feature) (1u << (feature))
-_Static_assert(URING_FEATURE_NAPI < 32, "ring features are bits of t->supported");
+_Static_assert(URING_FEATURE_BLOCK_DISCARD < 32, "ring features are bits of t->supported");
 
 static void features_from_probe(uring *t)
 {
@@ -68,6 +68,11 @@ static void features_from_probe(uring *t)
 	 * built without CONFIG_NET_RX_BUSY_POLL answers -EOPNOTSUPP itself.) */
 	if (uring__op_ok(t, IORING_OP_FTRUNCATE))
 		s |= BIT(URING_FEATURE_NAPI);
+	/* BLOCK_URING_CMD_DISCARD: 6.12, with IORING_FEAT_MIN_TIMEOUT.  Before
+	 * it a block device has no uring_cmd handler, and the op would come
+	 * back as an -EOPNOTSUPP completion that also means "no discard". */
+	if ((t->features & IORING_FEAT_MIN_TIMEOUT) && uring__op_ok(t, IORING_OP_URING_CMD))
+		s |= BIT(URING_FEATURE_BLOCK_DISCARD);
 	t->supported = s;
 }
 

@@ -33,8 +33,10 @@ WARN = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic']
 
 API_HEADERS = '''#include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/openat2.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +45,7 @@ API_HEADERS = '''#include <errno.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 '''
 

@@ -11,6 +11,7 @@
  */
 #include "helpers.h"
 
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -180,6 +181,14 @@ CASE(epoll_wait_zero_max, RETURNS, -EINVAL, return uring_epoll_wait(c->t, 0, (st
 CASE(epoll_wait_not_epoll, COMPLETES_WITH, -EINVAL, return uring_epoll_wait(c->t, c->pipe_r, (struct epoll_event *)(void *)c->buf, 1, NULL);)
 CASE(register_napi_null, RETURNS, -EINVAL, return uring_register_napi(c->t, NULL, NULL);)
 CASE(unregister_napi_null_ring, RETURNS, -EINVAL, return uring_unregister_napi(NULL, NULL);)
+CASE(waitid_no_state, RETURNS, -EINVAL, return uring_waitid(c->t, P_ALL, 0, NULL, WNOHANG, NULL);)
+CASE(waitid_bad_idtype, RETURNS, -EINVAL, return uring_waitid(c->t, 9, 0, NULL, WEXITED, NULL);)
+CASE(waitid_pid_zero, RETURNS, -EINVAL, return uring_waitid(c->t, P_PID, 0, NULL, WEXITED, NULL);)
+CASE(discard_empty, RETURNS, -EINVAL, return uring_discard(c->t, 0, 0, 0, NULL);)
+CASE(discard_unaligned, RETURNS, -EINVAL, return uring_discard(c->t, 0, 256, 512, NULL);)
+CASE(wait_region_live_ring, RETURNS, -EBADFD, return uring_register_wait_region(c->t, 1);)
+CASE(wait_region_none, RETURNS, -ENXIO, uring_wait_options o = { .timeout_ns = 1 }; return uring_wait_region_set(c->t, 0, &o);)
+CASE(wait_registered_none, RETURNS, -ENXIO, uring_completion e; return uring_wait_registered(c->t, &e, 1, 1, 0);)
 CASE(restrictions_null, RETURNS, -EFAULT, return uring_register_restrictions(c->t, NULL);)
 CASE(restrictions_enabled_ring, RETURNS, -EBADFD, uring_restrictions r = { 0 }; return uring_register_restrictions(c->t, &r);)
 CASE(enable_rings_enabled_ring, RETURNS, -EBADFD, return uring_enable_rings(c->t);)
@@ -410,6 +419,14 @@ static const struct bad_case cases[] = {
 	ROW_OP(epoll_wait_not_epoll, COMPLETES_WITH, -EINVAL, EPOLL_WAIT),
 	ROW(register_napi_null, RETURNS, -EINVAL),
 	ROW(unregister_napi_null_ring, RETURNS, -EINVAL),
+	ROW(waitid_no_state, RETURNS, -EINVAL),
+	ROW(waitid_bad_idtype, RETURNS, -EINVAL),
+	ROW(waitid_pid_zero, RETURNS, -EINVAL),
+	ROW(discard_empty, RETURNS, -EINVAL),
+	ROW(discard_unaligned, RETURNS, -EINVAL),
+	ROW(wait_region_live_ring, RETURNS, -EBADFD),
+	ROW(wait_region_none, RETURNS, -ENXIO),
+	ROW(wait_registered_none, RETURNS, -ENXIO),
 	ROW(buf_ring_recycle_null, RETURNS, -EINVAL),
 	ROW(buf_ring_destroy_null, RETURNS, -EINVAL),
 	ROW(cancel_match_null_ring, RETURNS, -EINVAL),

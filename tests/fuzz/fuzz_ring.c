@@ -39,6 +39,7 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/wait.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -832,7 +833,17 @@ static void op_cancel(struct world *w, struct ring_model *m, struct input *in)
 	/* futex words no op writes, so a wait for another value ends at once */
 	static uint32_t futex_words[2];
 	uint32_t *word = futex_words;
-	switch (what % 10) {
+	switch (what % 11) {
+	case 10: {
+		/* The harness has no children: a valid waitid ends at once
+		 * with -ECHILD; waitid(2)'s argument errors are refused. */
+		static const int options[] = { WEXITED, WEXITED | WNOHANG, WNOHANG, WEXITED | 0x100 };
+		static const int idtypes[] = { P_ALL, P_PGID, P_PID };
+		int opt = options[(what >> 4) % 4], idtype = idtypes[(sel >> 2) % 3];
+		int expect = ((what >> 4) % 4 >= 2 || idtype == P_PID) ? -EINVAL : 0;   /* P_PID 0 */
+		QUEUE(m, uring_waitid(m->t, idtype, 0, NULL, opt, data_), expect, K_OTHER, true, "waitid");
+		break;
+	}
 	case 8:
 		QUEUE(m, uring_futex_wake(m->t, word, 1u + what / 16, URING_FUTEX_BITSET_ANY, what & 0x80, data_),
 		      0, K_OTHER, true, "futex_wake");
