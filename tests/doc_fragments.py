@@ -34,6 +34,7 @@ WARN = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic']
 API_HEADERS = '''#include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
