@@ -56,6 +56,7 @@ static int sock;
 static unsigned nbufs = 64;
 static struct send sends[NBUFS_MAX];
 static uring_job recv_job;   /* the armed receive, or 0 */
+static unsigned lent;        /* buffers out of the ring: datagrams being echoed */
 static int starved;          /* the receive ended with -ENOBUFS: arm after a send */
 static int stopping;
 static unsigned long echoed, starvations;
@@ -83,6 +84,7 @@ static void recycle(unsigned bid)
 {
 	if (uring_buf_ring_recycle(br, bid) < 0)
 		die("uring_buf_ring_recycle", EINVAL);
+	lent--;
 	if (starved && !stopping)
 		arm_recv();
 }
@@ -91,6 +93,7 @@ static void recycle(unsigned bid)
 static void on_datagram(const uring_completion *c)
 {
 	unsigned bid = (unsigned)uring_completion_buffer_id(c);
+	lent++;
 	uring_recv_msg_parts m;
 	if (uring_recv_msg_parse(br, &tmpl, c, &m) < 0 || (m.flags & MSG_TRUNC) || !m.name) {
 		recycle(bid);   /* cut to the buffer, or no source: not echoed */
@@ -114,7 +117,12 @@ static void on_recv(const uring_completion *c)
 		return;
 	if (c->result == -ENOBUFS) {
 		starvations++;
-		starved = 1;   /* armed again by the next recycle */
+		/* Armed again by the next recycle; at once if a recycle came
+		 * between the kernel finding the ring empty and this. */
+		if (lent < nbufs)
+			arm_recv();
+		else
+			starved = 1;
 	} else if (c->result < 0) {
 		die("receive", -c->result);
 	} else {
