@@ -213,6 +213,25 @@ static void recv_msg_multishot_truncations(void **state)
 	assert_memory_equal(m.payload, "tiny", 4);
 	assert_int_equal(uring_buf_ring_recycle(br, (unsigned)uring_completion_buffer_id(c)), 0);
 
+	/* A name length that is no multiple of 8: the control messages after
+	 * it still start aligned, and read whole. */
+	struct msghdr odd = { .msg_namelen = 12, .msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo)) };
+	send_to(cl, port, "odd", 3);
+	m = receive_one(t, br, srv, &odd, 0, c);
+	assert_true(m.name_truncated);
+	assert_int_equal(m.name_len, 12);
+	const struct cmsghdr *cm = uring_recv_msg_cmsg_first(&m);
+	assert_non_null(cm);
+	assert_int_equal((uintptr_t)cm % _Alignof(struct cmsghdr), 0);
+	assert_int_equal(cm->cmsg_type, IP_PKTINFO);
+	struct in_pktinfo pi;
+	memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+	assert_int_equal(ntohl(pi.ipi_addr.s_addr), INADDR_LOOPBACK);
+	assert_null(uring_recv_msg_cmsg_next(&m, cm));
+	assert_int_equal(m.payload_len, 3);
+	assert_memory_equal(m.payload, "odd", 3);
+	assert_int_equal(uring_buf_ring_recycle(br, (unsigned)uring_completion_buffer_id(c)), 0);
+
 	/* No name, no control: the payload right after the header. */
 	struct msghdr bare = { 0 };
 	send_to(cl, port, "bare", 4);
