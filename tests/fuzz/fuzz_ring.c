@@ -368,8 +368,12 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 			CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
 		return;
 	}
-	if (c->flags & URING_CQE_F_NOTIF)
+	if (c->flags & URING_CQE_F_NOTIF) {
 		CHECK(j->kind == K_SEND_ZC && j->got_more, "NOTIF without a first completion");
+		/* 0, or the report's bit: never an error */
+		CHECK(c->result == 0 || (uint32_t)c->result == URING_NOTIF_USAGE_ZC_COPIED,
+		      "notification result %d", c->result);
+	}
 	if (j->kind == K_RECV_MS) {
 		int bid = uring_completion_buffer_id(c);
 		if (bid >= 0)
@@ -1613,6 +1617,20 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 		QUEUE(m, uring_recv(m->t, fd, buf, slen, flags, data_), expect, K_NET, false, "recv");
 		break;
 	case 2:
+		if (bsel & 0x80) {
+			/* the zero-copy flags: the usage report, or a bit no kernel knows */
+			unsigned zc = (a & 1) ? URING_SEND_ZC_REPORT_USAGE : (a & 2) ? 1u << 7 : 0;
+			int ex = expect;
+			if (!uring_op_supported(m->t, URING_OP_SEND_ZC))
+				ex = -EOPNOTSUPP;
+			else if (zc == 1u << 7)
+				ex = -EINVAL;
+			else if (zc && !uring_feature_supported(m->t, URING_FEATURE_SEND_ZC_REPORT_USAGE))
+				ex = -EOPNOTSUPP;
+			QUEUE(m, uring_send_zc2(m->t, fd, buf, slen, flags, zc, data_), ex, K_SEND_ZC, false,
+			      "send_zc2");
+			break;
+		}
 		QUEUE(m, uring_send_zc(m->t, fd, buf, slen, flags, data_), expect, K_SEND_ZC, false, "send_zc");
 		break;
 	case 3: {
@@ -1628,6 +1646,14 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 		if (a & 0x80) {
 			fds[0] = -1;
 			ex = n_fds ? -EBADF : 0;
+		}
+		if (bsel & 0x80) {
+			/* zero-copy: no fds; two completions as send_zc */
+			ex = uring_op_supported(m->t, URING_OP_SENDMSG_ZC) ? 0 : -EOPNOTSUPP;
+			QUEUE(m, uring_send_msg_zc(m->t, fd, iov, 1 + (bsel & 1), dst, dst ? alen : 0, flags, 0,
+						   data_),
+			      ex, K_SEND_ZC, false, "send_msg_zc");
+			break;
 		}
 		QUEUE(m, uring_send_msg(m->t, fd, iov, 1 + (bsel & 1), fds, n_fds, dst, dst ? alen : 0, data_),
 		      ex, K_NET, false, "send_msg");
@@ -1688,7 +1714,13 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 			/* the same model: buffers from br, F_MORE, ends on 0 or an error */
 			j = QUEUE(m, uring_read_multishot(m->t, fd, m->br, data_), 0, K_RECV_MS, false,
 				  "read_multishot");
-		else
+		else if (a & 0x08) {
+			/* the same model too; the address and a control area fit the 256-byte buffers */
+			struct msghdr tmpl = { .msg_namelen = sizeof(struct sockaddr_un), .msg_controllen = 64 };
+			j = QUEUE(m, uring_recv_msg_multishot(m->t, fd, m->br, &tmpl, (a & 0x20) ? MSG_WAITALL : 0,
+							      data_),
+				  ex, K_RECV_MS, false, "recv_msg_multishot");
+		} else
 			j = QUEUE(m, uring_recv_multishot(m->t, fd, m->br, (a & 0x20) ? MSG_WAITALL : 0, data_),
 				  ex, K_RECV_MS, false, "recv_multishot");
 		if (j)
