@@ -302,6 +302,56 @@ static void recv_msg_multishot_no_buffers_then_rearm(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+/* Over a Unix datagram socket an SCM_RIGHTS message arrives in the
+ * buffer's control area: the fd is installed, close-on-exec, the caller's. */
+static void recv_msg_multishot_passes_fds_close_on_exec(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	require_recv_msg_multishot(t);
+	int sv[2], p[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	uring_buf_ring *br = buf_ring(t, 6, 2, 128);
+	struct msghdr tmpl = { .msg_controllen = CMSG_SPACE(sizeof(int)) };
+	uring_job job = uring_recv_msg_multishot(t, sv[1], br, &tmpl, 0, NULL);
+	assert_true(job > 0);
+	assert_int_equal(uring_submit(t), 1);
+	struct iovec iov = { "fd", 2 };
+	assert_true(uring_send_msg(t, sv[0], &iov, 1, &p[1], 1, NULL, 0, NULL) > 0);
+	uring_completion c[2];
+	for (int got = 0; got < 2;) {   /* the send's and the receive's, in either order */
+		uring_completion x = wait_one(t);
+		if (x.job == job)
+			c[0] = x;
+		got++;
+	}
+	assert_true(c[0].flags & URING_CQE_F_MORE);
+	uring_recv_msg_parts m;
+	assert_int_equal(uring_recv_msg_parse(br, &tmpl, &c[0], &m), 0);
+	assert_int_equal(m.payload_len, 2);
+	assert_memory_equal(m.payload, "fd", 2);
+	assert_int_equal(m.flags, 0);
+	const struct cmsghdr *cm = uring_recv_msg_cmsg_first(&m);
+	assert_non_null(cm);
+	assert_int_equal(cm->cmsg_level, SOL_SOCKET);
+	assert_int_equal(cm->cmsg_type, SCM_RIGHTS);
+	assert_int_equal(cm->cmsg_len, CMSG_LEN(sizeof(int)));
+	int fd;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	assert_cloexec(fd);
+	assert_int_equal(write(fd, "!", 1), 1);   /* the pipe's write end */
+	char ch;
+	assert_int_equal(read(p[0], &ch, 1), 1);
+	close(fd);
+	run_two(t, job, c + 1, uring_cancel(t, job, NULL), &(uring_completion){ 0 });
+	close(p[0]);
+	close(p[1]);
+	close(sv[0]);
+	close(sv[1]);
+	assert_int_equal(uring_exit(t), 0);
+}
+
 static void recv_msg_multishot_refusals(void **state)
 {
 	(void)state;
@@ -550,6 +600,7 @@ int main(void)
 		cmocka_unit_test(recv_msg_multishot_three_sources),
 		cmocka_unit_test(recv_msg_multishot_truncations),
 		cmocka_unit_test(recv_msg_multishot_no_buffers_then_rearm),
+		cmocka_unit_test(recv_msg_multishot_passes_fds_close_on_exec),
 		cmocka_unit_test(recv_msg_multishot_refusals),
 		cmocka_unit_test(cmsg_walk_stays_inside_the_block),
 		cmocka_unit_test(send_msg_zc_datagram_to_its_destination),

@@ -112,6 +112,7 @@ struct job {
 	bool fixed_file;
 	bool got_more;             /* an F_MORE completion was seen */
 	bool linked;               /* carries URING_LINK or URING_HARDLINK */
+	bool recvmsg;              /* K_RECV_MS from recv_msg_multishot: fds may come in its buffers */
 	int fd;                    /* K_CLOSE: the fd it closes; K_MSG_RING: the target ring */
 	uint8_t fd_kind;           /* what a result fd is, for K_OPEN / K_SOCKET / K_ACCEPT */
 };
@@ -263,6 +264,35 @@ static void published(struct ring_model *m)
 	m->batch_unsure = false;
 }
 
+/* recv_msg_multishot's template: the address and a control area fit the
+ * 256-byte buffers of the model's buffer ring. */
+static const struct msghdr recvmsg_tmpl = { .msg_namelen = sizeof(struct sockaddr_un),
+					    .msg_controllen = 64 };
+
+/* A multishot receive's buffer goes back; from recv_msg_multishot it is
+ * parsed first: the fds an SCM_RIGHTS message brought are ours to close. */
+static void ms_buffer_done(struct ring_model *m, const struct job *j, const uring_completion *c)
+{
+	int bid = uring_completion_buffer_id(c);
+	if (bid < 0)
+		return;
+	uring_recv_msg_parts parts;
+	if (j->recvmsg && uring_recv_msg_parse(m->br, &recvmsg_tmpl, c, &parts) == 0) {
+		for (const struct cmsghdr *cm = uring_recv_msg_cmsg_first(&parts); cm;
+		     cm = uring_recv_msg_cmsg_next(&parts, cm)) {
+			if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (size_t i = 0; i < n; i++) {
+				int fd;
+				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
+				close(fd);
+			}
+		}
+	}
+	CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
+}
+
 static void job_done(struct world *w, struct ring_model *m, struct job *j, int32_t res)
 {
 	switch (j->kind) {
@@ -363,9 +393,8 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 		j->got_more = true;
 		if (j->kind == K_ACCEPT_MS && c->result >= 0)
 			own_fd(w, c->result, FD_SOCK);
-		int bid = uring_completion_buffer_id(c);
-		if (j->kind == K_RECV_MS && bid >= 0)
-			CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
+		if (j->kind == K_RECV_MS)
+			ms_buffer_done(m, j, c);
 		return;
 	}
 	if (c->flags & URING_CQE_F_NOTIF) {
@@ -374,11 +403,8 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 		CHECK(c->result == 0 || (uint32_t)c->result == URING_NOTIF_USAGE_ZC_COPIED,
 		      "notification result %d", c->result);
 	}
-	if (j->kind == K_RECV_MS) {
-		int bid = uring_completion_buffer_id(c);
-		if (bid >= 0)
-			CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
-	}
+	if (j->kind == K_RECV_MS)
+		ms_buffer_done(m, j, c);
 	job_done(w, m, j, c->result);
 }
 
@@ -1715,11 +1741,12 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 			j = QUEUE(m, uring_read_multishot(m->t, fd, m->br, data_), 0, K_RECV_MS, false,
 				  "read_multishot");
 		else if (a & 0x08) {
-			/* the same model too; the address and a control area fit the 256-byte buffers */
-			struct msghdr tmpl = { .msg_namelen = sizeof(struct sockaddr_un), .msg_controllen = 64 };
-			j = QUEUE(m, uring_recv_msg_multishot(m->t, fd, m->br, &tmpl, (a & 0x20) ? MSG_WAITALL : 0,
-							      data_),
+			/* the same model too, closing the fds a send_msg passed */
+			j = QUEUE(m, uring_recv_msg_multishot(m->t, fd, m->br, &recvmsg_tmpl,
+							      (a & 0x20) ? MSG_WAITALL : 0, data_),
 				  ex, K_RECV_MS, false, "recv_msg_multishot");
+			if (j)
+				j->recvmsg = true;
 		} else
 			j = QUEUE(m, uring_recv_multishot(m->t, fd, m->br, (a & 0x20) ? MSG_WAITALL : 0, data_),
 				  ex, K_RECV_MS, false, "recv_multishot");
