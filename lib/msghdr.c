@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Messages with headers: send_msg (IORING_OP_SENDMSG) with SCM_RIGHTS fds
- * and an optional destination, and recv_msg (IORING_OP_RECVMSG) into a
+ * and an optional destination, its zero-copy form send_msg_zc
+ * (IORING_OP_SENDMSG_ZC, no fds), and recv_msg (IORING_OP_RECVMSG) into a
  * uring_msghdr, OCaml's Uring.Msghdr.
  *
  * What the kernel reads when, for send_msg: the msghdr, the iovec array and
