@@ -245,7 +245,8 @@ enum {
 	URING_FEATURE_SETUP_HYBRID_IOPOLL = 12,  /* [6.13] */
 	URING_FEATURE_SETUP_NO_MMAP = 13,        /* [6.5] */
 	URING_FEATURE_SETUP_CQE_MIXED = 14,      /* [6.18] */
-	/* 15..19: reserved for the provided-buffer and UDP features */
+	/* 15..17: reserved for the provided-buffer features */
+	URING_FEATURE_SEND_ZC_REPORT_USAGE = 18, /* URING_SEND_ZC_REPORT_USAGE [6.2] */
 	URING_FEATURE_SOCKET_CMD = 20,    /* uring_sock_inq/outq, uring_getsockopt/setsockopt [6.7] */
 	URING_FEATURE_GETSOCKNAME = 21,   /* uring_getsockname [6.19] */
 	URING_FEATURE_NAPI = 22,          /* uring_register_napi, uring_unregister_napi [6.9] */
@@ -594,6 +595,77 @@ URING_API int uring_job_set_data(uring *t, uring_job job, void *data);
  */
 URING_API uring_job uring_send_zc(uring *t, int fd, const void *buf, size_t len, int flags,
 				  void *data);
+
+/* ---- datagrams: multishot recvmsg, zero-copy sendmsg (docs/api.md 8.15) ---- */
+/*
+ * One job, one completion per message received into a buffer of br, with
+ * the source address and control messages in the buffer before the
+ * payload (IORING_OP_RECVMSG multishot, 6.0): read them with
+ * uring_recv_msg_parse.  Completions and their end as uring_recv_multishot;
+ * each buffer stays the caller's until uring_buf_ring_recycle.  Of tmpl
+ * (copied) only msg_namelen (address bytes wanted, at most
+ * sizeof(struct sockaddr_storage)) and msg_controllen (control bytes
+ * wanted) are read.  flags: MSG_*; MSG_TRUNC makes the parsed
+ * payload_full_len the datagram's whole length.  fds passed over a Unix
+ * socket (SCM_RIGHTS) arrive close-on-exec in the control area: the
+ * caller's to close.  Refused: -EINVAL (NULL t,
+ * MSG_WAITALL, br NULL or another ring's, msg_namelen too large, buffers
+ * not a multiple of 8 bytes or too small for the header the lengths ask
+ * for), -EFAULT (NULL tmpl), -EOPNOTSUPP (before 6.0).
+ */
+URING_API uring_job uring_recv_msg_multishot(uring *t, int fd, uring_buf_ring *br,
+					     const struct msghdr *tmpl, int flags, void *data);
+/* One message of uring_recv_msg_multishot, pointing into its buffer. */
+typedef struct uring_recv_msg_parts {
+	const struct sockaddr *name;   /* the source address; NULL without msg_namelen */
+	socklen_t name_len;            /* its bytes in the buffer */
+	bool      name_truncated;      /* the address was longer than msg_namelen */
+	const void *control;           /* control messages (uring_recv_msg_cmsg_first);
+					* NULL without msg_controllen */
+	size_t    control_len;         /* their bytes in the buffer */
+	const void *payload;
+	size_t    payload_len;         /* bytes of payload in the buffer */
+	size_t    payload_full_len;    /* the kernel's count: with MSG_TRUNC asked, the
+					* datagram's whole length; else payload_len */
+	int       flags;               /* msg_flags: MSG_TRUNC (payload cut to the
+					* buffer), MSG_CTRUNC (control cut) */
+} uring_recv_msg_parts;
+/* Fills *out from completion c of a uring_recv_msg_multishot job on br
+ * queued with tmpl.  0, or -EFAULT (a NULL argument), -EINVAL (c carries
+ * no buffer of br or an error, or its buffer holds no such message). */
+URING_API int uring_recv_msg_parse(const uring_buf_ring *br, const struct msghdr *tmpl,
+				   const uring_completion *c, uring_recv_msg_parts *out);
+/* The control messages of m in order, each whole within m->control_len:
+ * the first, then the one after c; NULL at the end. */
+URING_API const struct cmsghdr *uring_recv_msg_cmsg_first(const uring_recv_msg_parts *m);
+URING_API const struct cmsghdr *uring_recv_msg_cmsg_next(const uring_recv_msg_parts *m,
+							 const struct cmsghdr *c);
+
+/* zc_flags: the notification's result then has URING_NOTIF_USAGE_ZC_COPIED
+ * set when the kernel copied the data after all (loopback does) [6.2]. */
+#define URING_SEND_ZC_REPORT_USAGE   (1u << 3)
+#define URING_NOTIF_USAGE_ZC_COPIED  (1u << 31)
+/* 1 when c is the notification of a send with URING_SEND_ZC_REPORT_USAGE
+ * and the kernel copied the data; 0 otherwise. */
+static inline int uring_completion_zc_copied(const uring_completion *c)
+{
+	return (c->flags & URING_CQE_F_NOTIF) && ((uint32_t)c->result & URING_NOTIF_USAGE_ZC_COPIED);
+}
+/* uring_send_zc with zc_flags (0 or URING_SEND_ZC_REPORT_USAGE).  Refused
+ * as uring_send_zc, and -EINVAL (unknown zc_flags), -EOPNOTSUPP (before
+ * 6.0; the report before 6.2). */
+URING_API uring_job uring_send_zc2(uring *t, int fd, const void *buf, size_t len, int flags,
+				   unsigned zc_flags, void *data);
+/*
+ * IORING_OP_SENDMSG_ZC [6.1]: uring_send_msg without fds, sent without
+ * copying from the buffers iov points to; two completions as
+ * uring_send_zc, the buffers untouched until the notification.  The header,
+ * the iovec array and dst are copied.  Refused as uring_send_msg, and
+ * -EINVAL (unknown zc_flags), -EOPNOTSUPP (before 6.1; the report before 6.2).
+ */
+URING_API uring_job uring_send_msg_zc(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+				      const struct sockaddr *dst, socklen_t dst_len, int flags,
+				      unsigned zc_flags, void *data);
 
 /* ---- registered files (jobs use them through URING_FIXED_FILE) ---- */
 /* n fds (-1: an empty slot); the kernel keeps its own references, so the

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ring.h"
+#include "zc_report.h"
 #include "../syscall/syscall.h"
 
 /*
@@ -151,5 +152,7 @@ int uring_feature_supported(uring *t, unsigned feature)
 	for (size_t i = 0; i < N_SETUP_RULES; i++)
 		if (setup_rules[i].feature == feature)
 			return setup_accepts(&setup_rules[i]);
+	if (feature == URING_FEATURE_SEND_ZC_REPORT_USAGE)
+		return uring_op_supported(t, URING_OP_SEND_ZC) && uring__zc_report_supported();
 	return feature < 32 && uring__has(t, feature);
 }

@@ -35,6 +35,7 @@ API_HEADERS = '''#include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/openat2.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>

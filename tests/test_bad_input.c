@@ -291,6 +291,17 @@ CASE(unregister_personality_unknown, RETURNS, -EINVAL, return uring_unregister_p
 CASE(job_set_personality_invented_job, RETURNS, -ENOENT, return uring_job_set_personality(c->t, 12345, 1);)
 CASE(job_set_personality_unknown_id, COMPLETES_WITH, -EINVAL, uring_job j = uring_noop(c->t, NULL); int r = uring_job_set_personality(c->t, j, 4242); return r < 0 ? r : j;)
 
+/* --- datagrams --- */
+CASE(recv_msg_multishot_null_ring, RETURNS, -EINVAL, struct msghdr m = { 0 }; return uring_recv_msg_multishot(NULL, c->sock, NULL, &m, 0, NULL);)
+CASE(recv_msg_multishot_null_template, RETURNS, -EFAULT, return uring_recv_msg_multishot(c->t, c->sock, NULL, NULL, 0, NULL);)
+CASE(recv_msg_multishot_null_buf_ring, RETURNS, -EINVAL, struct msghdr m = { 0 }; return uring_recv_msg_multishot(c->t, c->sock, NULL, &m, 0, NULL);)
+CASE(recv_msg_multishot_waitall, RETURNS, -EINVAL, struct msghdr m = { 0 }; return uring_recv_msg_multishot(c->t, c->sock, NULL, &m, MSG_WAITALL, NULL);)
+CASE(recv_msg_parse_null_out, RETURNS, -EFAULT, uring_completion d = { 0 }; return uring_recv_msg_parse(NULL, NULL, &d, NULL);)
+CASE(send_msg_zc_over_iov_max, RETURNS, -EINVAL, return uring_send_msg_zc(c->t, c->sock, c->iov, IOV_MAX + 1, NULL, 0, 0, 0, NULL);)
+CASE(send_msg_zc_null_dst, RETURNS, -EFAULT, return uring_send_msg_zc(c->t, c->sock, c->iov, 1, NULL, 16, 0, 0, NULL);)
+CASE(send_msg_zc_unknown_zc_flags, RETURNS, -EINVAL, return uring_send_msg_zc(c->t, c->sock, c->iov, 1, NULL, 0, 0, 1u << 5, NULL);)
+CASE(send_zc2_unknown_zc_flags, RETURNS, -EINVAL, return uring_send_zc2(c->t, c->sock, c->buf, 1, 0, 1u << 5, NULL);)
+
 static const struct bad_case cases[] = {
 	ROW(noop_null_ring, RETURNS, -EINVAL),
 	ROW(submit_null_ring, RETURNS, -EINVAL),
@@ -512,6 +523,15 @@ static const struct bad_case cases[] = {
 	ROW(unregister_personality_unknown, RETURNS, -EINVAL),
 	ROW(job_set_personality_invented_job, RETURNS, -ENOENT),
 	ROW(job_set_personality_unknown_id, COMPLETES_WITH, -EINVAL),
+	ROW(recv_msg_multishot_null_ring, RETURNS, -EINVAL),
+	ROW(recv_msg_multishot_null_template, RETURNS, -EFAULT),
+	ROW(recv_msg_multishot_null_buf_ring, RETURNS, -EINVAL),
+	ROW(recv_msg_multishot_waitall, RETURNS, -EINVAL),
+	ROW(recv_msg_parse_null_out, RETURNS, -EFAULT),
+	ROW(send_msg_zc_over_iov_max, RETURNS, -EINVAL),
+	ROW(send_msg_zc_null_dst, RETURNS, -EFAULT),
+	ROW_OP(send_msg_zc_unknown_zc_flags, RETURNS, -EINVAL, SENDMSG_ZC),
+	ROW_OP(send_zc2_unknown_zc_flags, RETURNS, -EINVAL, SEND_ZC),
 };
 
 static void ring_still_runs(uring *t)

@@ -115,6 +115,7 @@ struct job {
 	bool fixed_file;
 	bool got_more;             /* an F_MORE completion was seen */
 	bool linked;               /* carries URING_LINK or URING_HARDLINK */
+	bool recvmsg;              /* K_RECV_MS from recv_msg_multishot: fds may come in its buffers */
 	int fd;                    /* K_CLOSE: the fd it closes; K_MSG_RING: the target ring */
 	uint8_t fd_kind;           /* what a result fd is, for K_OPEN / K_SOCKET / K_ACCEPT */
 };
@@ -266,6 +267,35 @@ static void published(struct ring_model *m)
 	m->batch_unsure = false;
 }
 
+/* recv_msg_multishot's template: the address and a control area fit the
+ * 256-byte buffers of the model's buffer ring. */
+static const struct msghdr recvmsg_tmpl = { .msg_namelen = sizeof(struct sockaddr_un),
+					    .msg_controllen = 64 };
+
+/* A multishot receive's buffer goes back; from recv_msg_multishot it is
+ * parsed first: the fds an SCM_RIGHTS message brought are ours to close. */
+static void ms_buffer_done(struct ring_model *m, const struct job *j, const uring_completion *c)
+{
+	int bid = uring_completion_buffer_id(c);
+	if (bid < 0)
+		return;
+	uring_recv_msg_parts parts;
+	if (j->recvmsg && uring_recv_msg_parse(m->br, &recvmsg_tmpl, c, &parts) == 0) {
+		for (const struct cmsghdr *cm = uring_recv_msg_cmsg_first(&parts); cm;
+		     cm = uring_recv_msg_cmsg_next(&parts, cm)) {
+			if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (size_t i = 0; i < n; i++) {
+				int fd;
+				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
+				close(fd);
+			}
+		}
+	}
+	CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
+}
+
 static void job_done(struct world *w, struct ring_model *m, struct job *j, int32_t res)
 {
 	switch (j->kind) {
@@ -366,18 +396,18 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 		j->got_more = true;
 		if (j->kind == K_ACCEPT_MS && c->result >= 0)
 			own_fd(w, c->result, FD_SOCK);
-		int bid = uring_completion_buffer_id(c);
-		if (j->kind == K_RECV_MS && bid >= 0)
-			CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
+		if (j->kind == K_RECV_MS)
+			ms_buffer_done(m, j, c);
 		return;
 	}
-	if (c->flags & URING_CQE_F_NOTIF)
+	if (c->flags & URING_CQE_F_NOTIF) {
 		CHECK(j->kind == K_SEND_ZC && j->got_more, "NOTIF without a first completion");
-	if (j->kind == K_RECV_MS) {
-		int bid = uring_completion_buffer_id(c);
-		if (bid >= 0)
-			CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
+		/* 0, or the report's bit: never an error */
+		CHECK(c->result == 0 || (uint32_t)c->result == URING_NOTIF_USAGE_ZC_COPIED,
+		      "notification result %d", c->result);
 	}
+	if (j->kind == K_RECV_MS)
+		ms_buffer_done(m, j, c);
 	job_done(w, m, j, c->result);
 }
 
@@ -1681,6 +1711,20 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 		QUEUE(m, uring_recv(m->t, fd, buf, slen, flags, data_), expect, K_NET, false, "recv");
 		break;
 	case 2:
+		if (bsel & 0x80) {
+			/* the zero-copy flags: the usage report, or a bit no kernel knows */
+			unsigned zc = (a & 1) ? URING_SEND_ZC_REPORT_USAGE : (a & 2) ? 1u << 7 : 0;
+			int ex = expect;
+			if (!uring_op_supported(m->t, URING_OP_SEND_ZC))
+				ex = -EOPNOTSUPP;
+			else if (zc == 1u << 7)
+				ex = -EINVAL;
+			else if (zc && !uring_feature_supported(m->t, URING_FEATURE_SEND_ZC_REPORT_USAGE))
+				ex = -EOPNOTSUPP;
+			QUEUE(m, uring_send_zc2(m->t, fd, buf, slen, flags, zc, data_), ex, K_SEND_ZC, false,
+			      "send_zc2");
+			break;
+		}
 		QUEUE(m, uring_send_zc(m->t, fd, buf, slen, flags, data_), expect, K_SEND_ZC, false, "send_zc");
 		break;
 	case 3: {
@@ -1696,6 +1740,14 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 		if (a & 0x80) {
 			fds[0] = -1;
 			ex = n_fds ? -EBADF : 0;
+		}
+		if (bsel & 0x80) {
+			/* zero-copy: no fds; two completions as send_zc */
+			ex = uring_op_supported(m->t, URING_OP_SENDMSG_ZC) ? 0 : -EOPNOTSUPP;
+			QUEUE(m, uring_send_msg_zc(m->t, fd, iov, 1 + (bsel & 1), dst, dst ? alen : 0, flags, 0,
+						   data_),
+			      ex, K_SEND_ZC, false, "send_msg_zc");
+			break;
 		}
 		QUEUE(m, uring_send_msg(m->t, fd, iov, 1 + (bsel & 1), fds, n_fds, dst, dst ? alen : 0, data_),
 		      ex, K_NET, false, "send_msg");
@@ -1756,7 +1808,14 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 			/* the same model: buffers from br, F_MORE, ends on 0 or an error */
 			j = QUEUE(m, uring_read_multishot(m->t, fd, m->br, data_), 0, K_RECV_MS, false,
 				  "read_multishot");
-		else
+		else if (a & 0x08) {
+			/* the same model too, closing the fds a send_msg passed */
+			j = QUEUE(m, uring_recv_msg_multishot(m->t, fd, m->br, &recvmsg_tmpl,
+							      (a & 0x20) ? MSG_WAITALL : 0, data_),
+				  ex, K_RECV_MS, false, "recv_msg_multishot");
+			if (j)
+				j->recvmsg = true;
+		} else
 			j = QUEUE(m, uring_recv_multishot(m->t, fd, m->br, (a & 0x20) ? MSG_WAITALL : 0, data_),
 				  ex, K_RECV_MS, false, "recv_multishot");
 		if (j)
