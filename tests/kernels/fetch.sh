@@ -64,12 +64,13 @@ if [ $# -gt 0 ]; then
 fi
 
 # The metapackage depends on the versioned image package; sid splits that
-# again: vmlinuz in linux-binary-*, the config in linux-base-*, both under
+# again: vmlinuz in linux-binary-*, the config in linux-base-*, the modules
+# in linux-modules-*, all under
 # /usr/lib/modules/VERSION (older suites: /boot/vmlinuz-VERSION).
 deps() {
 	apt-cache "${aptopts[@]}" depends --no-recommends --no-suggests --no-conflicts \
 		--no-breaks --no-replaces --no-enhances "$1" |
-		awk '$1 ~ /Depends:$/ { print $2 }' | grep -E '^linux-(image|binary|base)-[0-9]' | tr -d '<>' || true
+		awk '$1 ~ /Depends:$/ { print $2 }' | grep -E '^linux-(image|binary|base|modules)-[0-9]' | tr -d '<>' || true
 }
 pkgs="" todo="linux-image-cloud-$arch"
 while [ -n "${todo// /}" ]; do
