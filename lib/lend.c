@@ -302,9 +302,12 @@ void uring__lend_buffers(const struct uring_buf_ring *br, unsigned first, unsign
 		poison(buffer_at(br, bid), br->buf_size, on);
 }
 
-void uring__lend_buffer_out(const struct uring_buf_ring *br, unsigned bid, int32_t res)
+/* Only the piece: in an incremental ring the kernel still owns the rest. */
+void uring__lend_buffer_out(const struct uring_buf_ring *br, unsigned bid, size_t off, size_t len)
 {
-	uring__lend_buffers(br, bid, 1, 0);
-	if (res > 0 && (br->ring_owner->tools & URING__TOOL_MEMCHECK))
-		MARK_DEFINED(buffer_at(br, bid), min_size((size_t)res, br->buf_size));
+	uint8_t *p = (uint8_t *)buffer_at(br, bid) + off;
+	if (br->ring_owner->tools & URING__TOOL_ASAN)
+		poison(p, br->inc ? len : br->buf_size, 0);
+	if (len > 0 && (br->ring_owner->tools & URING__TOOL_MEMCHECK))
+		MARK_DEFINED(p, len);
 }
