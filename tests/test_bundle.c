@@ -2,6 +2,8 @@
 /* Incremental buffer rings (6.12) and receive bundles (6.10), on loopback TCP. */
 #include "net_helpers.h"
 
+#include <fcntl.h>
+
 #include "syscall.h"
 
 static void require_inc(uring *t)
@@ -162,6 +164,86 @@ static void incremental_pieces_collected_together_are_taken_in_order(void **stat
 	cancel_and_drain(t, job);
 	close(cl);
 	close(sv);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+static uring_job queue_recv(uring *t, int fd, uring_buf_ring *br)
+{
+	return uring_recv_multishot(t, fd, br, 0, NULL);
+}
+
+static uring_job queue_read(uring *t, int fd, uring_buf_ring *br)
+{
+	return uring_read_multishot(t, fd, br, NULL);
+}
+
+/*
+ * End of stream on an incremental ring: the final completion (0 bytes) may
+ * name the buffer without BUF_MORE (liburing #1545, a pipe read), yet the
+ * kernel keeps the rest of it: it stays unrecyclable, and the next receive
+ * goes on filling it where the last piece ended.  Over a socket (recv) and
+ * a pipe (read multishot, 6.7).
+ */
+static void end_of_stream_keeps_the_buffer(uring *t, uring_job (*queue)(uring *, int, uring_buf_ring *),
+					    int pair_kind, unsigned group)
+{
+	uring_buf_ring *br = uring_buf_ring_create2(t, group, 2, 128, URING_BUF_RING_INC);
+	assert_non_null(br);
+	int a[2], b[2];
+	for (int k = 0; k < 2; k++) {
+		int *fds = k ? b : a;
+		if (pair_kind)
+			assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+		else
+			assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+	}
+	uring_job job = queue(t, a[0], br);
+	assert_true(job > 0);
+	assert_int_equal(uring_submit(t), 1);
+	assert_int_equal(write(a[1], "tail", 4), 4);
+	uring_completion c = wait_one(t);
+	assert_true(c.flags & URING_CQE_F_BUF_MORE);
+	void *p;
+	assert_int_equal(uring_buf_ring_data(br, &c, &p), 4);
+	close(a[1]);
+	c = wait_one(t);
+	assert_int_equal(c.result, 0);
+	assert_false(c.flags & URING_CQE_F_MORE);
+	fprintf(stderr, "end of stream (%s): flags 0x%x, buffer %d\n", pair_kind ? "pipe" : "socket",
+		c.flags, uring_completion_buffer_id(&c));
+	if (uring_completion_buffer_id(&c) >= 0) {   /* as the kernel of #1545 does */
+		uring_buf_piece pc;
+		assert_int_equal(uring_buf_ring_pieces(br, &c, &pc, 1), 1);
+		assert_int_equal(pc.len, 0);
+		assert_false(pc.done);
+	}
+	assert_int_equal(uring_buf_ring_recycle(br, 0), -EBUSY);
+	assert_int_equal(uring_buf_ring_recycle(br, 1), -EINVAL);   /* never handed out */
+
+	job = queue(t, b[0], br);
+	assert_int_equal(uring_submit(t), 1);
+	assert_int_equal(write(b[1], "more", 4), 4);
+	c = wait_one(t);
+	assert_int_equal(c.job, job);
+	assert_int_equal(uring_completion_buffer_id(&c), 0);
+	assert_int_equal(uring_buf_ring_data(br, &c, &p), 4);
+	assert_ptr_equal(p, buffer_of(br, 0) + 4);
+	assert_memory_equal(p, "more", 4);
+	cancel_and_drain(t, job);
+	close(a[0]);
+	close(b[0]);
+	close(b[1]);
+	assert_int_equal(uring_buf_ring_destroy(t, br), 0);
+}
+
+static void incremental_buffer_survives_end_of_stream(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(16, NULL);
+	require_inc(t);
+	end_of_stream_keeps_the_buffer(t, queue_recv, 0, 8);
+	if (uring_op_supported(t, URING_OP_READ_MULTISHOT))   /* 6.7: always, with 6.12's rings */
+		end_of_stream_keeps_the_buffer(t, queue_read, 1, 9);
 	assert_int_equal(uring_exit(t), 0);
 }
 
@@ -472,6 +554,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(incremental_ring_hands_out_one_buffer_in_pieces),
 		cmocka_unit_test(incremental_pieces_collected_together_are_taken_in_order),
+		cmocka_unit_test(incremental_buffer_survives_end_of_stream),
 		cmocka_unit_test(plain_ring_data_is_the_buffer_start),
 		cmocka_unit_test(recv_bundle_spans_buffers_in_ring_order),
 		cmocka_unit_test(multishot_bundle_on_an_incremental_ring),
