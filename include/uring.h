@@ -246,7 +246,8 @@ enum {
 	URING_FEATURE_SETUP_NO_MMAP = 13,        /* [6.5] */
 	URING_FEATURE_SETUP_CQE_MIXED = 14,      /* [6.18] */
 	URING_FEATURE_BUF_RING_INC = 15,      /* uring_buf_ring_create2 with URING_BUF_RING_INC [6.12] */
-	URING_FEATURE_RECV_BUNDLE = 16        /* uring_recv_bundle, uring_recv_multishot_bundle [6.10] */
+	URING_FEATURE_RECV_BUNDLE = 16,       /* uring_recv_bundle, uring_recv_multishot_bundle [6.10] */
+	URING_FEATURE_SEND_BUNDLE = 17        /* uring_send_bundle [6.10] */
 };
 URING_API int uring_feature_supported(uring *t, unsigned feature);
 /* "ECANCELED" for -125, "EUNKNOWN" for no errno, "OK" for result >= 0:
@@ -521,7 +522,8 @@ URING_API uring_buf_ring *uring_buf_ring_create(uring *t, unsigned group_id, uns
  * size is not NULL, receives the buffer's capacity. */
 URING_API void *uring_buf_ring_buffer(const uring_buf_ring *br, unsigned bid, size_t *size);
 /* Hands buffer bid back to the kernel once its data has been used; each id
- * a completion delivered is recycled once.  0, or -EINVAL (bid out of range,
+ * a completion delivered is recycled once.  0, or -EINVAL (a send ring's
+ * buffer: push it instead; bid out of range,
  * or not lent: never delivered, or already recycled), -EBUSY (an incremental
  * ring's buffer whose last completion had URING_CQE_F_BUF_MORE: the kernel
  * still owns the rest of it). */
@@ -539,6 +541,7 @@ static inline int uring_completion_buffer_id(const uring_completion *c)
 /* ---- incremental consumption and bundles (docs/api.md 8.14) ---- */
 /* uring_buf_ring_create2 flags. */
 #define URING_BUF_RING_INC (1u << 1)   /* IOU_PBUF_RING_INC: buffers handed out in pieces [6.12] */
+#define URING_BUF_RING_SEND (1u << 16) /* the caller fills buffers for uring_send_bundle */
 /*
  * uring_buf_ring_create with flags.  URING_BUF_RING_INC: each receive takes
  * only the bytes it needs from the buffer at the ring's head, and its
@@ -585,12 +588,30 @@ URING_API int uring_buf_ring_recycle_pieces(uring_buf_ring *br, const uring_buf_
  * many consecutive buffers of br as the data waiting fills; result = bytes,
  * uring_completion_buffer_id(c) = the first buffer; walk it with
  * uring_buf_ring_pieces.  uring_recv_multishot_bundle stays armed as
- * uring_recv_multishot.  Refused: -EINVAL (NULL br or another ring's,
- * MSG_WAITALL), -EOPNOTSUPP (before 6.10), nothing queued.
+ * uring_recv_multishot.  Refused: -EINVAL (NULL br or another ring's, a
+ * send ring, MSG_WAITALL), -EOPNOTSUPP (before 6.10), nothing queued.
  */
 URING_API uring_job uring_recv_bundle(uring *t, int fd, uring_buf_ring *br, int flags, void *data);
 URING_API uring_job uring_recv_multishot_bundle(uring *t, int fd, uring_buf_ring *br, int flags,
 						void *data);
+/*
+ * A ring created with URING_BUF_RING_SEND starts empty, every buffer the
+ * caller's: write len bytes into buffer bid, then push it.  0, or -EINVAL
+ * (NULL br, not a send ring, bid out of range or already pushed, len 0 or
+ * above the buffer size).
+ */
+URING_API int uring_buf_ring_push(uring_buf_ring *br, unsigned bid, size_t len);
+/*
+ * Sends the buffers pushed to br, in push order, as one stream
+ * (IORING_OP_SEND with buffer selection and IORING_RECVSEND_BUNDLE, 6.10).
+ * Each completion: result = bytes sent, the first buffer's id; walk it with
+ * uring_buf_ring_pieces (each piece: the bytes of a buffer that were sent),
+ * after which those buffers are the caller's to fill and push again.  The
+ * kernel may post several (URING_CQE_F_MORE).  -ENOBUFS: nothing pushed.
+ * Refused: -EINVAL (NULL br, another ring's, not a send ring, MSG_WAITALL),
+ * -EOPNOTSUPP (before 6.10).
+ */
+URING_API uring_job uring_send_bundle(uring *t, int fd, uring_buf_ring *br, int flags, void *data);
 
 /*
  * One job, one completion per accepted connection (result: the new fd,

@@ -17,7 +17,7 @@ static int walk(uring_buf_ring *br, const uring_completion *c, uring_buf_piece *
 	int n = 0;
 	do {
 		struct uring__buf_state *s = &br->st[bid];
-		size_t room = br->buf_size - s->taken;
+		size_t room = s->len - s->taken;
 		size_t len = left < room ? left : room;
 		/* Not delivered, or already taken (a bundle goes on only from
 		 * a buffer it filled to the end). */

@@ -28,14 +28,19 @@ static uint16_t *tail_word(struct uring_buf_ring *br)
  * ring's kernel moved addr and len along as it consumed it).  Only addr,
  * len and bid are written: entry 0's resv is the tail itself.
  */
-static void fill(struct uring_buf_ring *br, unsigned bid)
+static void fill_len(struct uring_buf_ring *br, unsigned bid, uint32_t len)
 {
 	struct uring__buf *b = &br->ring[br->tail & (br->nbufs - 1)];
 	b->addr = uring__ptr(br->bufs + (size_t)bid * br->buf_size);
-	b->len = (uint32_t)br->buf_size;
+	b->len = len;
 	b->bid = (uint16_t)bid;
-	br->st[bid] = (struct uring__buf_state){ .pos = br->tail };
+	br->st[bid] = (struct uring__buf_state){ .len = len, .pos = br->tail };
 	br->tail++;
+}
+
+static void fill(struct uring_buf_ring *br, unsigned bid)
+{
+	fill_len(br, bid, (uint32_t)br->buf_size);
 }
 
 /*
@@ -121,7 +126,9 @@ uring_buf_ring *uring_buf_ring_create2(uring *t, unsigned group_id, unsigned nbu
 				       size_t buf_size, unsigned flags)
 {
 	int ret = t ? create_check(group_id, nbufs, buf_size) : -EINVAL;
-	if (flags & ~URING_BUF_RING_INC)
+	/* A send ring's buffers are consumed whole: no pieces to follow. */
+	unsigned both = URING_BUF_RING_INC | URING_BUF_RING_SEND;
+	if ((flags & ~both) || (flags & both) == both)
 		ret = -EINVAL;
 	if (ret == 0 && !uring__has(t, URING_FEATURE_BUF_RING))
 		ret = -EOPNOTSUPP;
@@ -143,6 +150,7 @@ uring_buf_ring *uring_buf_ring_create2(uring *t, unsigned group_id, unsigned nbu
 	br->buf_size = buf_size;
 	br->group = (uint16_t)group_id;
 	br->inc = flags & URING_BUF_RING_INC;
+	br->send = flags & URING_BUF_RING_SEND;
 	ret = br_map(br);
 	if (ret == 0)
 		ret = br_register(t, br);
@@ -151,10 +159,16 @@ uring_buf_ring *uring_buf_ring_create2(uring *t, unsigned group_id, unsigned nbu
 		errno = -ret;
 		return NULL;
 	}
-	for (unsigned bid = 0; bid < nbufs; bid++)
-		fill(br, bid);
-	publish(br);
-	uring__lend_buffers(br, 0, nbufs, 1);
+	if (br->send) {
+		/* Empty until the caller fills and pushes them: all the caller's. */
+		for (unsigned bid = 0; bid < nbufs; bid++)
+			br->lent[bid / 64] |= 1ull << (bid % 64);
+	} else {
+		for (unsigned bid = 0; bid < nbufs; bid++)
+			fill(br, bid);
+		publish(br);
+		uring__lend_buffers(br, 0, nbufs, 1);
+	}
 	br->next = t->buf_rings;
 	t->buf_rings = br;
 	return br;
@@ -214,7 +228,7 @@ void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid, int32_t res, u
 	size_t left = res > 0 ? (size_t)res : 0;
 	for (;;) {
 		struct uring__buf_state *s = &br->st[bid];
-		size_t take = left < br->buf_size - s->got ? left : br->buf_size - s->got;
+		size_t take = left < s->len - s->got ? left : s->len - s->got;
 		if (__builtin_expect(t->tools != 0, 0))
 			uring__lend_buffer_out(br, bid, s->got, take);
 		s->got += (uint32_t)take;
@@ -249,7 +263,7 @@ static void give_back(struct uring_buf_ring *br, unsigned bid)
  */
 int uring_buf_ring_recycle(uring_buf_ring *br, unsigned bid)
 {
-	if (!br || bid >= br->nbufs)
+	if (!br || bid >= br->nbufs || br->send)
 		return -EINVAL;
 	if (!uring__buf_ring_is_lent(br, bid))
 		return br->inc && br->st[bid].got > 0 ? -EBUSY : -EINVAL;
@@ -279,7 +293,7 @@ static int take_lent(uring_buf_ring *br, const uring_buf_piece *pieces, unsigned
 
 int uring_buf_ring_recycle_pieces(uring_buf_ring *br, const uring_buf_piece *pieces, unsigned n)
 {
-	if (!br || (!pieces && n))
+	if (!br || (!pieces && n) || br->send)
 		return -EINVAL;
 	int ret = take_lent(br, pieces, n);
 	if (ret < 0)
@@ -290,6 +304,19 @@ int uring_buf_ring_recycle_pieces(uring_buf_ring *br, const uring_buf_piece *pie
 			give_back(br, pieces[i].bid);
 		}
 	}
+	publish(br);
+	return 0;
+}
+
+/* The send ring's recycle: the caller wrote len bytes into bid. */
+int uring_buf_ring_push(uring_buf_ring *br, unsigned bid, size_t len)
+{
+	if (!br || !br->send || bid >= br->nbufs || len == 0 || len > br->buf_size ||
+	    !uring__buf_ring_is_lent(br, bid))
+		return -EINVAL;
+	br->lent[bid / 64] &= ~lent_bit(bid);
+	uring__lend_buffers(br, bid, 1, 1);
+	fill_len(br, bid, (uint32_t)len);
 	publish(br);
 	return 0;
 }
@@ -338,11 +365,22 @@ void uring__buf_rings_release(uring *t, int parent_ring)
 	}
 }
 
-int uring__buf_ring_reserve(uring *t, uring_buf_ring *br)
+static int reserve(uring *t, uring_buf_ring *br, unsigned send)
 {
-	if (!br || br->ring_owner != t)
+	if (!br || br->ring_owner != t || br->send != send)
 		return -EINVAL;
 	return uring__hold_reserve(t, &br->jobs);
+}
+
+/* A receive into a send ring would overwrite the data pushed to it. */
+int uring__buf_ring_reserve(uring *t, uring_buf_ring *br)
+{
+	return reserve(t, br, 0);
+}
+
+int uring__buf_ring_reserve_send(uring *t, uring_buf_ring *br)
+{
+	return reserve(t, br, URING_BUF_RING_SEND);
 }
 
 uring_job uring__buf_ring_commit(uring *t, uring_buf_ring *br, struct uring__sqe *sqe, void *data)

@@ -18,6 +18,7 @@
  * entries still say so).
  */
 struct uring__buf_state {
+	uint32_t len;            /* bytes published: buf_size, or what a send ring was given */
 	uint32_t got, taken;
 	uint16_t pos, next;
 };
@@ -35,13 +36,17 @@ struct uring_buf_ring {
 				      * completion and not yet recycled */
 	struct uring__buf_state *st; /* nbufs entries, by buffer id */
 	unsigned inc;                /* IOU_PBUF_RING_INC: buffers consumed in pieces */
+	unsigned send;               /* URING_BUF_RING_SEND: filled by the caller, sent */
 	struct uring__hold jobs;     /* multishot recvs that select from it */
 	struct uring_buf_ring *next; /* on ring_owner->buf_rings */
 };
 
 /* The multishot ops that select from br (recv, read): 0 with room to
- * record the job on br, or -EINVAL (no br, or another ring's), -ENOMEM. */
+ * record the job on br, or -EINVAL (no br, another ring's, or a send
+ * ring), -ENOMEM. */
 int uring__buf_ring_reserve(uring *t, uring_buf_ring *br);
+/* The same for a send selecting from br, which must be a send ring. */
+int uring__buf_ring_reserve_send(uring *t, uring_buf_ring *br);
 /* Makes sqe select from br's group, commits it, and records the job on br
  * so that br cannot be destroyed while the kernel may write into it. */
 uring_job uring__buf_ring_commit(uring *t, uring_buf_ring *br, struct uring__sqe *sqe, void *data);

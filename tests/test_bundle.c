@@ -429,6 +429,132 @@ static void multishot_bundle_on_an_incremental_ring(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+static void require_send_bundle(uring *t)
+{
+	REQUIRE_FEATURE(t, BUF_RING, "5.19");
+	REQUIRE_FEATURE(t, SEND_BUNDLE, "6.10");
+}
+
+/*
+ * A send ring: three buffers filled and pushed (10, 20, 5 bytes) go out as
+ * one stream in push order; the completions' pieces name each buffer and
+ * the bytes of it sent, after which each is the caller's to push again.
+ */
+static void send_bundle_sends_pushed_buffers_in_order(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(16, NULL);
+	require_send_bundle(t);
+	int cl, sv;
+	tcp_pair(&cl, &sv);
+	enum { SZ = 32 };
+	uring_buf_ring *br = uring_buf_ring_create2(t, 12, 4, SZ, URING_BUF_RING_SEND);
+	assert_non_null(br);
+	unsigned char sent[35];
+	fill_pattern(sent, sizeof(sent), 4);
+	const unsigned bids[3] = { 2, 0, 1 };
+	const size_t lens[3] = { 10, 20, 5 };
+	size_t off = 0;
+	for (int i = 0; i < 3; i++) {
+		memcpy(buffer_of(br, bids[i]), sent + off, lens[i]);
+		assert_int_equal(uring_buf_ring_push(br, bids[i], lens[i]), 0);
+		off += lens[i];
+	}
+	assert_int_equal(uring_buf_ring_push(br, 0, 4), -EINVAL);   /* pushed already */
+	uring_job job = uring_send_bundle(t, cl, br, 0, (void *)"tx");
+	assert_true(job > 0);
+	assert_int_equal(uring_buf_ring_destroy(t, br), -EBUSY);
+	uring_buf_piece pc[4];
+	unsigned n = 0;
+	size_t total = 0;
+	for (;;) {
+		uring_completion c = wait_one(t);
+		assert_int_equal(c.job, job);
+		assert_true(c.result > 0);
+		int k = uring_buf_ring_pieces(br, &c, pc + n, 4 - n);
+		assert_true(k > 0);
+		n += (unsigned)k;
+		total += (size_t)c.result;
+		if (!(c.flags & URING_CQE_F_MORE))
+			break;
+	}
+	assert_int_equal(total, sizeof(sent));
+	assert_int_equal(n, 3);
+	off = 0;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(pc[i].bid, bids[i]);
+		assert_int_equal(pc[i].len, lens[i]);
+		assert_ptr_equal(pc[i].ptr, buffer_of(br, bids[i]));
+		assert_true(pc[i].done);
+		off += lens[i];
+	}
+	unsigned char got[sizeof(sent)];
+	size_t have = 0;
+	while (have < sizeof(got)) {
+		ssize_t r = recv(sv, got + have, sizeof(got) - have, 0);
+		assert_true(r > 0);
+		have += (size_t)r;
+	}
+	assert_memory_equal(got, sent, sizeof(sent));
+
+	/* Sent: the caller's again, pushed and sent once more. */
+	memcpy(buffer_of(br, 0), "again", 5);
+	assert_int_equal(uring_buf_ring_push(br, 0, 5), 0);
+	job = uring_send_bundle(t, cl, br, 0, NULL);
+	uring_completion c = wait_one(t);
+	assert_int_equal(c.result, 5);
+	assert_int_equal(uring_completion_buffer_id(&c), 0);
+	void *p;
+	assert_int_equal(uring_buf_ring_data(br, &c, &p), 5);
+	assert_int_equal(recv(sv, got, 5, MSG_WAITALL), 5);
+	assert_memory_equal(got, "again", 5);
+
+	/* Nothing pushed: the kernel finds no buffer. */
+	job = uring_send_bundle(t, cl, br, 0, NULL);
+	c = wait_one(t);
+	assert_int_equal(c.job, job);
+	assert_int_equal(c.result, -ENOBUFS);
+	assert_int_equal(uring_active_ops(t), 0);
+	close(cl);
+	close(sv);
+	assert_int_equal(uring_exit(t), 0);
+}
+
+/* A send ring and a receive ring are not interchangeable. */
+static void send_ring_arguments_refused(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(16, NULL);
+	REQUIRE_FEATURE(t, BUF_RING, "5.19");
+	int sp[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
+	uring_buf_ring *tx = uring_buf_ring_create2(t, 1, 4, 32, URING_BUF_RING_SEND);
+	uring_buf_ring *rx = uring_buf_ring_create(t, 2, 4, 32);
+	assert_non_null(tx);
+	assert_non_null(rx);
+	assert_null(uring_buf_ring_create2(t, 3, 4, 32, URING_BUF_RING_SEND | URING_BUF_RING_INC));
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(uring_buf_ring_push(NULL, 0, 1), -EINVAL);
+	assert_int_equal(uring_buf_ring_push(rx, 0, 1), -EINVAL);    /* not a send ring */
+	assert_int_equal(uring_buf_ring_push(tx, 4, 1), -EINVAL);    /* out of range */
+	assert_int_equal(uring_buf_ring_push(tx, 0, 0), -EINVAL);
+	assert_int_equal(uring_buf_ring_push(tx, 0, 33), -EINVAL);   /* above the buffer */
+	assert_int_equal(uring_buf_ring_recycle(tx, 0), -EINVAL);    /* push, not recycle */
+	uring_buf_piece pc = { .bid = 0, .done = 1 };
+	assert_int_equal(uring_buf_ring_recycle_pieces(tx, &pc, 1), -EINVAL);
+	assert_int_equal(uring_send_bundle(t, sp[0], rx, 0, NULL), -EINVAL);
+	assert_int_equal(uring_send_bundle(t, sp[0], NULL, 0, NULL), -EINVAL);
+	assert_int_equal(uring_send_bundle(t, sp[0], tx, MSG_WAITALL, NULL), -EINVAL);
+	assert_int_equal(uring_recv_bundle(t, sp[0], tx, 0, NULL), -EINVAL);
+	assert_int_equal(uring_recv_multishot(t, sp[0], tx, 0, NULL), -EINVAL);
+	assert_int_equal(uring_read_multishot(t, sp[0], tx, NULL), -EINVAL);
+	assert_int_equal(uring_sqe_ready(t), 0);
+	assert_int_equal(uring_buf_ring_push(tx, 0, 1), 0);   /* still usable */
+	close(sp[0]);
+	close(sp[1]);
+	assert_int_equal(uring_exit(t), 0);
+}
+
 /* What is refused, with nothing queued and the ring still usable. */
 static void bundle_and_piece_arguments_refused(void **state)
 {
@@ -528,6 +654,7 @@ static void refused_where_the_kernel_lacks_them(void **state)
 	t = ring_or_skip(8, NULL);
 	uring__fault_kernel(NULL);
 	assert_false(uring_feature_supported(t, URING_FEATURE_RECV_BUNDLE));
+	assert_false(uring_feature_supported(t, URING_FEATURE_SEND_BUNDLE));
 	REQUIRE_FEATURE(t, RECV_MULTISHOT, "6.0");
 	br = uring_buf_ring_create(t, 1, 4, 64);
 	assert_non_null(br);
@@ -535,6 +662,10 @@ static void refused_where_the_kernel_lacks_them(void **state)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	assert_int_equal(uring_recv_bundle(t, sv[0], br, 0, NULL), -EOPNOTSUPP);
 	assert_int_equal(uring_recv_multishot_bundle(t, sv[0], br, 0, NULL), -EOPNOTSUPP);
+	uring_buf_ring *tx = uring_buf_ring_create2(t, 2, 4, 64, URING_BUF_RING_SEND);
+	assert_non_null(tx);
+	assert_int_equal(uring_buf_ring_push(tx, 0, 1), 0);
+	assert_int_equal(uring_send_bundle(t, sv[1], tx, 0, NULL), -EOPNOTSUPP);
 	assert_int_equal(uring_sqe_ready(t), 0);
 	assert_int_equal(uring_active_ops(t), 0);
 	assert_true(uring_recv_multishot(t, sv[0], br, 0, NULL) > 0);   /* the ring goes on */
@@ -558,6 +689,8 @@ int main(void)
 		cmocka_unit_test(plain_ring_data_is_the_buffer_start),
 		cmocka_unit_test(recv_bundle_spans_buffers_in_ring_order),
 		cmocka_unit_test(multishot_bundle_on_an_incremental_ring),
+		cmocka_unit_test(send_bundle_sends_pushed_buffers_in_order),
+		cmocka_unit_test(send_ring_arguments_refused),
 		cmocka_unit_test(bundle_and_piece_arguments_refused),
 		cmocka_unit_test(refused_where_the_kernel_lacks_them),
 	};
