@@ -120,7 +120,7 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 #define URING_CQE_F_MORE           (1u << 1)   /* the job stays active: more completions follow */
 #define URING_CQE_F_SOCK_NONEMPTY  (1u << 2)
 #define URING_CQE_F_NOTIF          (1u << 3)   /* zero-copy send: buffer released */
-#define URING_CQE_F_BUF_MORE       (1u << 4)
+#define URING_CQE_F_BUF_MORE       (1u << 4)   /* URING_BUF_RING_INC: the kernel keeps the rest of the buffer */
 #define URING_CQE_BUFFER_SHIFT     16
 
 /* Opcodes for uring_op_supported: the kernel's IORING_OP_* values. */
