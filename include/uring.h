@@ -247,7 +247,12 @@ enum {
 	URING_FEATURE_SETUP_CQE_MIXED = 14,      /* [6.18] */
 	URING_FEATURE_BUF_RING_INC = 15,      /* uring_buf_ring_create2 with URING_BUF_RING_INC [6.12] */
 	URING_FEATURE_RECV_BUNDLE = 16,       /* uring_recv_bundle, uring_recv_multishot_bundle [6.10] */
-	URING_FEATURE_SEND_BUNDLE = 17        /* uring_send_bundle [6.10] */
+	URING_FEATURE_SEND_BUNDLE = 17,       /* uring_send_bundle [6.10] */
+	URING_FEATURE_SEND_ZC_REPORT_USAGE = 18, /* URING_SEND_ZC_REPORT_USAGE [6.2] */
+	URING_FEATURE_SOCKET_CMD = 20,    /* uring_sock_inq/outq, uring_getsockopt/setsockopt [6.7] */
+	URING_FEATURE_GETSOCKNAME = 21,   /* uring_getsockname [6.19] */
+	URING_FEATURE_NAPI = 22,          /* uring_register_napi, uring_unregister_napi [6.9] */
+	URING_FEATURE_BLOCK_DISCARD = 23  /* uring_discard [6.12] */
 };
 URING_API int uring_feature_supported(uring *t, unsigned feature);
 /* "ECANCELED" for -125, "EUNKNOWN" for no errno, "OK" for result >= 0:
@@ -265,7 +270,8 @@ URING_API uring_job uring_noop(uring *t, void *data);
  * URING_CLOCK_BOOTTIME and _REALTIME: [5.15]. */
 URING_API uring_job uring_timeout(uring *t, uring_clock clock, uint64_t ns, bool absolute, void *data);
 /* -ENOENT (nothing queued) if job was already collected.  Completions:
- * target -ECANCELED and cancel 0; or target -EINTR and cancel -EALREADY;
+ * target -ECANCELED and cancel 0 (1 for a futex wait or waitid: the
+ * kernel counts those); or target -EINTR and cancel -EALREADY;
  * or target's own result and cancel -ENOENT. */
 URING_API uring_job uring_cancel(uring *t, uring_job job, void *data);
 /*
@@ -671,6 +677,77 @@ URING_API int uring_job_set_data(uring *t, uring_job job, void *data);
 URING_API uring_job uring_send_zc(uring *t, int fd, const void *buf, size_t len, int flags,
 				  void *data);
 
+/* ---- datagrams: multishot recvmsg, zero-copy sendmsg (docs/api.md 8.15) ---- */
+/*
+ * One job, one completion per message received into a buffer of br, with
+ * the source address and control messages in the buffer before the
+ * payload (IORING_OP_RECVMSG multishot, 6.0): read them with
+ * uring_recv_msg_parse.  Completions and their end as uring_recv_multishot;
+ * each buffer stays the caller's until uring_buf_ring_recycle.  Of tmpl
+ * (copied) only msg_namelen (address bytes wanted, at most
+ * sizeof(struct sockaddr_storage)) and msg_controllen (control bytes
+ * wanted) are read.  flags: MSG_*; MSG_TRUNC makes the parsed
+ * payload_full_len the datagram's whole length.  fds passed over a Unix
+ * socket (SCM_RIGHTS) arrive close-on-exec in the control area: the
+ * caller's to close.  Refused: -EINVAL (NULL t,
+ * MSG_WAITALL, br NULL or another ring's, msg_namelen too large, buffers
+ * not a multiple of 8 bytes or too small for the header the lengths ask
+ * for), -EFAULT (NULL tmpl), -EOPNOTSUPP (before 6.0).
+ */
+URING_API uring_job uring_recv_msg_multishot(uring *t, int fd, uring_buf_ring *br,
+					     const struct msghdr *tmpl, int flags, void *data);
+/* One message of uring_recv_msg_multishot, pointing into its buffer. */
+typedef struct uring_recv_msg_parts {
+	const struct sockaddr *name;   /* the source address; NULL without msg_namelen */
+	socklen_t name_len;            /* its bytes in the buffer */
+	bool      name_truncated;      /* the address was longer than msg_namelen */
+	const void *control;           /* control messages (uring_recv_msg_cmsg_first);
+					* NULL without msg_controllen */
+	size_t    control_len;         /* their bytes in the buffer */
+	const void *payload;
+	size_t    payload_len;         /* bytes of payload in the buffer */
+	size_t    payload_full_len;    /* the kernel's count: with MSG_TRUNC asked, the
+					* datagram's whole length; else payload_len */
+	int       flags;               /* msg_flags: MSG_TRUNC (payload cut to the
+					* buffer), MSG_CTRUNC (control cut) */
+} uring_recv_msg_parts;
+/* Fills *out from completion c of a uring_recv_msg_multishot job on br
+ * queued with tmpl.  0, or -EFAULT (a NULL argument), -EINVAL (c carries
+ * no buffer of br or an error, or its buffer holds no such message). */
+URING_API int uring_recv_msg_parse(const uring_buf_ring *br, const struct msghdr *tmpl,
+				   const uring_completion *c, uring_recv_msg_parts *out);
+/* The control messages of m in order, each whole within m->control_len:
+ * the first, then the one after c; NULL at the end. */
+URING_API const struct cmsghdr *uring_recv_msg_cmsg_first(const uring_recv_msg_parts *m);
+URING_API const struct cmsghdr *uring_recv_msg_cmsg_next(const uring_recv_msg_parts *m,
+							 const struct cmsghdr *c);
+
+/* zc_flags: the notification's result then has URING_NOTIF_USAGE_ZC_COPIED
+ * set when the kernel copied the data after all (loopback does) [6.2]. */
+#define URING_SEND_ZC_REPORT_USAGE   (1u << 3)
+#define URING_NOTIF_USAGE_ZC_COPIED  (1u << 31)
+/* 1 when c is the notification of a send with URING_SEND_ZC_REPORT_USAGE
+ * and the kernel copied the data; 0 otherwise. */
+static inline int uring_completion_zc_copied(const uring_completion *c)
+{
+	return (c->flags & URING_CQE_F_NOTIF) && ((uint32_t)c->result & URING_NOTIF_USAGE_ZC_COPIED);
+}
+/* uring_send_zc with zc_flags (0 or URING_SEND_ZC_REPORT_USAGE).  Refused
+ * as uring_send_zc, and -EINVAL (unknown zc_flags), -EOPNOTSUPP (before
+ * 6.0; the report before 6.2). */
+URING_API uring_job uring_send_zc2(uring *t, int fd, const void *buf, size_t len, int flags,
+				   unsigned zc_flags, void *data);
+/*
+ * IORING_OP_SENDMSG_ZC [6.1]: uring_send_msg without fds, sent without
+ * copying from the buffers iov points to; two completions as
+ * uring_send_zc, the buffers untouched until the notification.  The header,
+ * the iovec array and dst are copied.  Refused as uring_send_msg, and
+ * -EINVAL (unknown zc_flags), -EOPNOTSUPP (before 6.1; the report before 6.2).
+ */
+URING_API uring_job uring_send_msg_zc(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+				      const struct sockaddr *dst, socklen_t dst_len, int flags,
+				      unsigned zc_flags, void *data);
+
 /* ---- registered files (jobs use them through URING_FIXED_FILE) ---- */
 /* n fds (-1: an empty slot); the kernel keeps its own references, so the
  * fds may be closed afterwards.  0, or -EBUSY (a table exists), -EINVAL
@@ -869,11 +946,43 @@ URING_API int uring_register_restrictions(uring *t, const uring_restrictions *r)
  * fail with -EBADFD): 0, or -EBADFD when it is not disabled. */
 URING_API int uring_enable_rings(uring *t);
 
+/* ---- BPF filters on requests (7.x) ---- */
+/*
+ * A classic BPF program (the layout of <linux/filter.h>'s struct
+ * sock_filter, so its BPF_STMT and BPF_JUMP initializers fill it) run on
+ * each request of opcode op (URING_OP_*) at submission: it returns 0 to
+ * refuse the request, which then completes with -EACCES, or non-zero to
+ * let it run (IORING_REGISTER_BPF_FILTER).  Filters only add: each
+ * registered for an op must allow.  URING_BPF_DENY_REST: every opcode
+ * without a filter is refused from then on.  The program reads 32-bit
+ * words of the context at the offsets below (native byte order).
+ * Returns 0, -EINVAL (NULL ring, op above 255, len 0 or above 4096,
+ * unknown flags; from the kernel: a program its checker refuses, or a
+ * kernel built without CONFIG_IO_URING_BPF), -EFAULT (NULL prog),
+ * -EOPNOTSUPP (a kernel without the filters).
+ */
+typedef struct uring_bpf_insn {
+	uint16_t code;
+	uint8_t  jt, jf;
+	uint32_t k;
+} uring_bpf_insn;
+#define URING_BPF_DENY_REST 1u
+#define URING_BPF_CTX_USER_DATA  0    /* 64 bits: two words */
+#define URING_BPF_CTX_OPCODE     8    /* the word: opcode | sqe_flags << 8 (little-endian) */
+#define URING_BPF_CTX_SOCKET_FAMILY   16   /* socket: family, type, protocol */
+#define URING_BPF_CTX_SOCKET_TYPE     20
+#define URING_BPF_CTX_SOCKET_PROTOCOL 24
+#define URING_BPF_CTX_OPEN_FLAGS   16   /* openat, openat2: 64-bit flags, mode, resolve */
+#define URING_BPF_CTX_OPEN_MODE    24
+#define URING_BPF_CTX_OPEN_RESOLVE 32
+URING_API int uring_register_bpf_filter(uring *t, unsigned op, const uring_bpf_insn *prog,
+					unsigned len, unsigned flags);
+
 /* ---- futexes (6.7) ---- */
 /*
  * A thread can wait on a futex and on I/O in the same ring.  32-bit words,
- * 4-byte aligned; private to the process unless shared.  Before 6.7 the
- * kernel completes these with -EINVAL (uring_op_supported tells first).
+ * 4-byte aligned; private to the process unless shared.  Before 6.7 they
+ * are refused with -EOPNOTSUPP, nothing queued.
  *
  * uring_futex_wait (IORING_OP_FUTEX_WAIT): completes with 0 once woken by
  * a wake whose mask shares a bit with mask, or -EAGAIN at once when *word
@@ -898,6 +1007,86 @@ typedef struct uring_futex_waiter {
 	bool      shared;
 } uring_futex_waiter;
 URING_API uring_job uring_futex_waitv(uring *t, const uring_futex_waiter *w, unsigned n, void *data);
+
+/* ---- socket commands (IORING_OP_URING_CMD on a socket, 6.7) ---- */
+/*
+ * Where the kernel lacks them (URING_FEATURE_SOCKET_CMD) each returns
+ * -EOPNOTSUPP with nothing queued.  uring_sock_inq / uring_sock_outq
+ * complete with the bytes unread in the receive queue (SIOCINQ) or not yet
+ * acknowledged in the send queue (SIOCOUTQ).
+ *
+ * uring_getsockopt: the kernel takes level SOL_SOCKET only (another level
+ * completes with -EOPNOTSUPP); optval (optlen bytes) is lent to the kernel
+ * until the completion, whose result is the length written.
+ * uring_setsockopt: the value is copied; the result is 0.  Returns -EFAULT
+ * (NULL optval with optlen > 0), -EINVAL (optlen over INT_MAX).
+ */
+URING_API uring_job uring_sock_inq(uring *t, int fd, void *data);
+URING_API uring_job uring_sock_outq(uring *t, int fd, void *data);
+URING_API uring_job uring_getsockopt(uring *t, int fd, int level, int optname, void *optval,
+				     socklen_t optlen, void *data);
+URING_API uring_job uring_setsockopt(uring *t, int fd, int level, int optname, const void *optval,
+				     socklen_t optlen, void *data);
+/* The socket's own address (peer false) or its peer's (getsockname(2),
+ * getpeername(2)) into *addr, which must live until the completion (0).
+ * -EFAULT (NULL addr); -EOPNOTSUPP before 6.19 (URING_FEATURE_GETSOCKNAME). */
+URING_API uring_job uring_getsockname(uring *t, int fd, uring_sockaddr *addr, bool peer, void *data);
+
+/* ---- epoll as an op ---- */
+struct epoll_event;
+/* epoll_ctl(2) as a job (IORING_OP_EPOLL_CTL, 5.6): op EPOLL_CTL_ADD, _MOD
+ * or _DEL; *ev is copied (NULL allowed for DEL).  Completes with 0 or
+ * epoll_ctl's -errno.  Returns -EINVAL (another op), -EFAULT (NULL ev). */
+URING_API uring_job uring_epoll_ctl(uring *t, int epfd, int op, int fd,
+				    const struct epoll_event *ev, void *data);
+/* epoll_wait(2) without a timeout as a job (IORING_OP_EPOLL_WAIT, 6.15):
+ * completes once events are ready, with their count, written into
+ * events[0..maxevents), which is lent to the kernel until then (cancel
+ * the job to stop waiting).  -EFAULT (NULL events), -EINVAL (maxevents 0
+ * or over INT_MAX / sizeof(struct epoll_event)). */
+URING_API uring_job uring_epoll_wait(uring *t, int epfd, struct epoll_event *events,
+				     unsigned maxevents, void *data);
+
+/* ---- NAPI busy polling (6.9) ---- */
+typedef struct uring_napi {
+	uint32_t busy_poll_us;     /* how long a wait busy-polls the NIC queue, microseconds */
+	bool     prefer_busy_poll; /* SO_PREFER_BUSY_POLL for the ring's sockets */
+} uring_napi;
+/* Turns busy polling of the device queues of the ring's sockets on, with
+ * *napi; *previous (NULL: not wanted) receives the settings it replaces.
+ * Only a NIC driver with NAPI makes it poll anything.  0, or -EINVAL (NULL
+ * ring or napi), -EOPNOTSUPP (URING_FEATURE_NAPI, or a kernel built
+ * without CONFIG_NET_RX_BUSY_POLL), the kernel's -errno. */
+URING_API int uring_register_napi(uring *t, const uring_napi *napi, uring_napi *previous);
+/* Turns it off: 0, *previous (NULL: not wanted) the settings it had. */
+URING_API int uring_unregister_napi(uring *t, uring_napi *previous);
+/* ---- waiting for a child (6.7) ---- */
+/*
+ * waitid(2) as an op (IORING_OP_WAITID): idtype P_ALL, P_PID, P_PGID or
+ * P_PIDFD, options as waitid's (WEXITED, WSTOPPED, WCONTINUED, WNOHANG,
+ * WNOWAIT, __WALL...).  Completes with 0 and *info filled as waitid fills
+ * it (si_signo SIGCHLD, si_code, si_pid, si_uid, si_status; si_pid 0 after
+ * WNOHANG with no child ready), or -ECHILD and the other errnos of
+ * waitid(2).  info: NULL, or a siginfo_t * (void * keeps <signal.h>'s
+ * POSIX types out of this header) valid until the completion.  Returns -EINVAL (options without WEXITED, WSTOPPED or
+ * WCONTINUED or with an unknown bit, an unknown idtype, P_PID with id <= 0,
+ * a negative id), and -EOPNOTSUPP before 6.7.
+ */
+URING_API uring_job uring_waitid(uring *t, int idtype, int id, void *info, int options,
+				 void *data);
+
+/* ---- block devices (6.12) ---- */
+/*
+ * Discards len bytes at off of the block device fd, opened for writing
+ * (BLOCK_URING_CMD_DISCARD through IORING_OP_URING_CMD; BLKDISCARD without
+ * a blocked thread).  Completes with 0, -EBADF (fd not open for writing),
+ * -EPERM (a read-only device), -EINVAL (not aligned to the device's
+ * logical block size), -EOPNOTSUPP (fd is not a block device, or the
+ * device cannot discard).  Returns -EINVAL (len 0, off or len not a
+ * multiple of 512, a range past INT64_MAX) and -EOPNOTSUPP before 6.12
+ * (URING_FEATURE_BLOCK_DISCARD).
+ */
+URING_API uring_job uring_discard(uring *t, int fd, uint64_t off, uint64_t len, void *data);
 /* ---- the registered buffer table ---- */
 /*
  * The kernel holds one table of registered buffers per ring; the fixed
@@ -985,6 +1174,27 @@ URING_API int uring_wait_many2(uring *t, uring_completion *out, unsigned max, un
  * URING_CLOCK_MONOTONIC (the default) or URING_CLOCK_BOOTTIME (counts
  * suspend).  0, or -EINVAL (another clock), -EOPNOTSUPP (before 6.12). */
 URING_API int uring_register_clock(uring *t, uring_clock clock);
+/*
+ * Registered wait parameters (IORING_REGISTER_MEM_REGION, 6.13): up to 64
+ * slots of wait options kept in memory the kernel pins, so a wait names a
+ * slot instead of handing the kernel a timeout and a mask to copy each
+ * time.  Registered once, on a ring created with URING_SETUP_R_DISABLED,
+ * before uring_enable_rings.  A slot's relative timeout counts from the
+ * start of each wait that uses it.
+ *
+ * uring_register_wait_region: 0, -EINVAL (NULL t, n 0 or above 64),
+ * -EBUSY (already registered), -EBADFD (the ring is not disabled),
+ * -EOPNOTSUPP (before 6.13), -ENOMEM.  uring_wait_region_set: fills slot
+ * from o, checked as uring_wait_many2 checks it; -ENXIO without a region,
+ * -EINVAL for a slot outside it.  It must not change a slot a wait in
+ * another thread is using.  uring_wait_registered: uring_wait_many2 with
+ * the options of slot; -EBADFD before uring_enable_rings.
+ */
+#define URING_WAIT_SLOTS_MAX 64
+URING_API int uring_register_wait_region(uring *t, unsigned n);
+URING_API int uring_wait_region_set(uring *t, unsigned slot, const uring_wait_options *o);
+URING_API int uring_wait_registered(uring *t, uring_completion *out, unsigned max, unsigned min,
+				    unsigned slot);
 
 /* ---- ring resize ---- */
 /*

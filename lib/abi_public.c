@@ -5,6 +5,9 @@
  * passed through without translation.  Checked at compile time only: this
  * file has no code.
  */
+#include <linux/filter.h>
+#include <stddef.h>
+
 #include "uring.h"
 #include "../syscall/abi.h"
 
@@ -110,3 +113,11 @@ SAME(URING_OP_WRITEV_FIXED, IORING_OP_WRITEV_FIXED);
 SAME(URING_OP_PIPE, IORING_OP_PIPE);
 SAME(URING_OP_NOP128, IORING_OP_NOP128);
 SAME(URING_OP_URING_CMD128, IORING_OP_URING_CMD128);
+
+/* uring_bpf_insn is <linux/filter.h>'s struct sock_filter, field for
+ * field, so BPF_STMT and BPF_JUMP fill it and the kernel reads it. */
+_Static_assert(sizeof(uring_bpf_insn) == sizeof(struct sock_filter), "sock_filter size");
+_Static_assert(offsetof(uring_bpf_insn, code) == offsetof(struct sock_filter, code), "sock_filter.code");
+_Static_assert(offsetof(uring_bpf_insn, jt) == offsetof(struct sock_filter, jt), "sock_filter.jt");
+_Static_assert(offsetof(uring_bpf_insn, jf) == offsetof(struct sock_filter, jf), "sock_filter.jf");
+_Static_assert(offsetof(uring_bpf_insn, k) == offsetof(struct sock_filter, k), "sock_filter.k");

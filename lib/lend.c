@@ -17,7 +17,9 @@
  * another job's buffer is never touched (up to 7 bytes at each end of a
  * buffer go unchecked; nothing is ever reported falsely).
  */
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -58,6 +60,7 @@ enum lent_kind {
 	LENT_NAME,      /* a socket address: *name_len bytes written */
 	LENT_CONTROL,   /* recvmsg control data: *control_len bytes written */
 	LENT_HEADER,    /* recvmsg's msghdr and iovec array: read, and lengths written back */
+	LENT_EVENTS,    /* epoll_wait: result events written */
 };
 
 struct lent_region {
@@ -172,6 +175,27 @@ static void add_recvmsg(struct uring__lent *l, uint32_t *n, const struct msghdr 
 	}
 }
 
+/* The library queues URING_CMD on sockets only (ops_sock_cmd.c), so
+ * cmd_op names a socket command. */
+static void add_sock_cmd(struct uring__lent *l, uint32_t *n, const struct uring__sqe *sqe)
+{
+	switch (sqe->cmd.cmd_op) {
+	case SOCKET_URING_OP_GETSOCKOPT:
+		add(l, n, (const void *)(uintptr_t)sqe->optval, sqe->optlen, LENT_IN);
+		break;
+	case SOCKET_URING_OP_GETSOCKNAME: {
+		const socklen_t *len = (const socklen_t *)(uintptr_t)sqe->addr3.addr3;
+		add(l, n, (const void *)(uintptr_t)sqe->addr, *len, LENT_NAME);
+		if (l)
+			l->name_len = len;
+		break;
+	}
+	default:
+		break;   /* SETSOCKOPT reads the library's copy (hold.c); SIOCINQ,
+			  * SIOCOUTQ and block discard lend nothing */
+	}
+}
+
 /* The memory the program lends with this SQE, by opcode.  Run twice: to
  * count (l NULL), then to fill.  What the library copied for the kernel
  * (the sketch: iovec arrays, send_msg headers) is its own, never listed. */
@@ -204,6 +228,16 @@ static uint32_t decode(const struct uring__sqe *sqe, struct uring__lent *l)
 		break;
 	case IORING_OP_STATX:
 		add(l, &n, addr2, sizeof(struct statx), LENT_WHOLE);
+		break;
+	case IORING_OP_URING_CMD:
+		add_sock_cmd(l, &n, sqe);
+		break;
+	case IORING_OP_EPOLL_WAIT:
+		add(l, &n, addr, (size_t)sqe->len * sizeof(struct epoll_event), LENT_EVENTS);
+		break;
+	case IORING_OP_WAITID:   /* NULL: no siginfo wanted */
+		if (addr2)
+			add(l, &n, addr2, sizeof(siginfo_t), LENT_WHOLE);
 		break;
 	case IORING_OP_ACCEPT:
 		if (addr && addr2) {
@@ -260,6 +294,8 @@ static void mark_written(const struct uring__lent *l, int32_t res)
 			n = min_size(*l->name_len, r->len);
 		} else if (r->kind == LENT_CONTROL && l->control_len) {
 			n = min_size(*l->control_len, r->len);
+		} else if (r->kind == LENT_EVENTS) {
+			n = min_size((size_t)res * sizeof(struct epoll_event), r->len);
 		}
 		if (n)
 			MARK_DEFINED(r->p, n);

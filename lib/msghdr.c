@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Messages with headers: send_msg (IORING_OP_SENDMSG) with SCM_RIGHTS fds
- * and an optional destination, and recv_msg (IORING_OP_RECVMSG) into a
+ * and an optional destination, its zero-copy form send_msg_zc
+ * (IORING_OP_SENDMSG_ZC, no fds), and recv_msg (IORING_OP_RECVMSG) into a
  * uring_msghdr, OCaml's Uring.Msghdr.
  *
  * What the kernel reads when, for send_msg: the msghdr, the iovec array and
@@ -19,6 +20,7 @@
 #include "hold.h"
 #include "iovec.h"
 #include "ring.h"
+#include "zc_report.h"
 
 #define FDS_MAX 253u   /* the kernel's SCM_MAX_FD */
 
@@ -268,4 +270,40 @@ uring_job uring_recv_msg(uring *t, int fd, uring_msghdr *m, void *data)
 		m->job = job;
 	}
 	return job;
+}
+
+/* ---- send_msg_zc ---- */
+
+/*
+ * IORING_OP_SENDMSG_ZC (6.1): send_msg's header without control messages,
+ * sent from the caller's buffers.  Two completions as uring_send_zc; the
+ * header and the iovec array are copied, the buffers they point to are the
+ * kernel's until the notification.
+ */
+uring_job uring_send_msg_zc(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+			    const struct sockaddr *dst, socklen_t dst_len, int flags,
+			    unsigned zc_flags, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = send_msg_check(iov, iovcnt, NULL, 0, dst, dst_len);
+	if (ret == 0 && !uring__op_ok(t, IORING_OP_SENDMSG_ZC))
+		ret = -EOPNOTSUPP;
+	if (ret == 0)
+		ret = uring__zc_flags_check(zc_flags);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = uring__sqe_next(t);
+	if (!sqe)
+		return uring__sq_full(t);
+	struct msghdr *msg;
+	if (header_copy(t, iov, iovcnt, dst, dst_len, &msg) < 0)
+		return -ENOMEM;
+	sqe->opcode = IORING_OP_SENDMSG_ZC;
+	sqe->fd = fd;
+	sqe->addr = uring__ptr(msg);
+	sqe->len = 1;
+	sqe->msg_flags = (uint32_t)flags;
+	sqe->ioprio = (uint16_t)zc_flags;
+	return uring__sqe_commit(t, sqe, data);
 }

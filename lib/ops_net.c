@@ -11,6 +11,7 @@
 #include "buf_ring.h"
 #include "direct.h"
 #include "ring.h"
+#include "zc_report.h"
 
 /* The kernel's io_sr_msg.len is an int: a longer length would arrive
  * negative and fail at completion, so it is refused before queueing. */
@@ -230,7 +231,7 @@ uring_job uring_shutdown(uring *t, int fd, int how, void *data)
  * The kernel always adds MSG_NOSIGNAL to sends: a closed peer is -EPIPE,
  * never SIGPIPE. */
 static uring_job sr_queue(uring *t, uint8_t opcode, int fd, const void *buf, size_t len,
-			  int flags, void *data)
+			  int flags, uint16_t ioprio, void *data)
 {
 	if (!t)
 		return -EINVAL;
@@ -242,19 +243,20 @@ static uring_job sr_queue(uring *t, uint8_t opcode, int fd, const void *buf, siz
 		return uring__sq_full(t);
 	uring__sqe_rw(sqe, opcode, fd, buf, (uint32_t)len, 0);
 	sqe->msg_flags = (uint32_t)flags;
+	sqe->ioprio = ioprio;
 	return uring__sqe_commit(t, sqe, data);
 }
 
 /* IORING_OP_SEND (5.6) as send(2). */
 uring_job uring_send(uring *t, int fd, const void *buf, size_t len, int flags, void *data)
 {
-	return sr_queue(t, IORING_OP_SEND, fd, buf, len, flags, data);
+	return sr_queue(t, IORING_OP_SEND, fd, buf, len, flags, 0, data);
 }
 
 /* IORING_OP_RECV (5.6) as recv(2). */
 uring_job uring_recv(uring *t, int fd, void *buf, size_t len, int flags, void *data)
 {
-	return sr_queue(t, IORING_OP_RECV, fd, buf, len, flags, data);
+	return sr_queue(t, IORING_OP_RECV, fd, buf, len, flags, 0, data);
 }
 
 /* IORING_OP_SEND_ZC (6.0).  The job is freed by the notification (the
@@ -262,7 +264,19 @@ uring_job uring_recv(uring *t, int fd, void *buf, size_t len, int flags, void *d
  * when buf is free again. */
 uring_job uring_send_zc(uring *t, int fd, const void *buf, size_t len, int flags, void *data)
 {
-	return sr_queue(t, IORING_OP_SEND_ZC, fd, buf, len, flags, data);
+	return sr_queue(t, IORING_OP_SEND_ZC, fd, buf, len, flags, 0, data);
+}
+
+/* With the zero-copy flags in ioprio, where io_send_zc_prep reads them. */
+uring_job uring_send_zc2(uring *t, int fd, const void *buf, size_t len, int flags,
+			 unsigned zc_flags, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = uring__op_ok(t, IORING_OP_SEND_ZC) ? uring__zc_flags_check(zc_flags) : -EOPNOTSUPP;
+	if (ret < 0)
+		return ret;
+	return sr_queue(t, IORING_OP_SEND_ZC, fd, buf, len, flags, (uint16_t)zc_flags, data);
 }
 
 /* Multishot recv (6.0): see ops_bundle.c, which also queues the bundles. */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ring.h"
+#include "zc_report.h"
 #include "../syscall/syscall.h"
 
 /*
@@ -32,7 +33,8 @@
 		     IORING_FEAT_RW_CUR_POS | IORING_FEAT_POLL_32BITS)
 
 #define BIT(feature) (1u << (feature))
-_Static_assert(URING_FEATURE_SEND_BUNDLE < 32, "ring features are bits of t->supported");
+_Static_assert(URING_FEATURE_BLOCK_DISCARD < 32 && URING_FEATURE_SEND_BUNDLE < 32,
+	       "ring features are bits of t->supported");
 
 static void features_from_probe(uring *t)
 {
@@ -60,6 +62,26 @@ static void features_from_probe(uring *t)
 	 * came in that release, and the register call's EINVAL is ambiguous). */
 	if ((s & BIT(URING_FEATURE_BUF_RING)) && (t->features & IORING_FEAT_MIN_TIMEOUT))
 		s |= BIT(URING_FEATURE_BUF_RING_INC);
+	/* Socket commands: 6.7, with IORING_OP_READ_MULTISHOT.  The opcode
+	 * URING_CMD itself is 5.19 (NVMe), and a 5.19..6.6 kernel completes a
+	 * socket command with -EOPNOTSUPP, so the opcode says nothing here.
+	 * (FUTEX_WAIT, also 6.7, depends on CONFIG_FUTEX: not leaned on.) */
+	if (uring__op_ok(t, IORING_OP_READ_MULTISHOT))
+		s |= BIT(URING_FEATURE_SOCKET_CMD);
+	/* SOCKET_URING_OP_GETSOCKNAME: 6.19, with IORING_OP_NOP128.  A
+	 * release mark, no more: a kernel with socket commands but without
+	 * this one completes it with -EOPNOTSUPP (docs/api.md 8.16). */
+	if (uring__op_ok(t, IORING_OP_NOP128) && (s & BIT(URING_FEATURE_SOCKET_CMD)))
+		s |= BIT(URING_FEATURE_GETSOCKNAME);
+	/* IORING_REGISTER_NAPI: 6.9, with IORING_OP_FTRUNCATE.  (A kernel
+	 * built without CONFIG_NET_RX_BUSY_POLL answers -EOPNOTSUPP itself.) */
+	if (uring__op_ok(t, IORING_OP_FTRUNCATE))
+		s |= BIT(URING_FEATURE_NAPI);
+	/* BLOCK_URING_CMD_DISCARD: 6.12, with IORING_FEAT_MIN_TIMEOUT.  Before
+	 * it a block device has no uring_cmd handler, and the op would come
+	 * back as an -EOPNOTSUPP completion that also means "no discard". */
+	if ((t->features & IORING_FEAT_MIN_TIMEOUT) && uring__op_ok(t, IORING_OP_URING_CMD))
+		s |= BIT(URING_FEATURE_BLOCK_DISCARD);
 	t->supported = s;
 }
 
@@ -138,5 +160,7 @@ int uring_feature_supported(uring *t, unsigned feature)
 	for (size_t i = 0; i < N_SETUP_RULES; i++)
 		if (setup_rules[i].feature == feature)
 			return setup_accepts(&setup_rules[i]);
+	if (feature == URING_FEATURE_SEND_ZC_REPORT_USAGE)
+		return uring_op_supported(t, URING_OP_SEND_ZC) && uring__zc_report_supported();
 	return feature < 32 && uring__has(t, feature);
 }

@@ -351,6 +351,7 @@ int uring_exit(uring *t)
 		unregister_ring_fd(t);
 	}
 	close(t->ring_fd);
+	uring__wait_region_release(t);   /* pinned by the kernel until the ring is freed */
 	uring__heap_destroy(&t->heap);
 	uring__sketch_destroy(&t->sketch);
 	free(t);
@@ -567,6 +568,12 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 int uring__wait_batch(uring *t, uring_completion *out, unsigned max, unsigned min,
 		      const struct uring__getevents_arg *arg, unsigned enter_flags)
 {
+	return uring__wait_batch_arg(t, out, max, min, arg, arg ? sizeof(*arg) : 0, enter_flags);
+}
+
+int uring__wait_batch_arg(uring *t, uring_completion *out, unsigned max, unsigned min,
+			  const void *arg, size_t argsz, unsigned enter_flags)
+{
 	uint32_t pending = sq_flush(t);
 	unsigned flags = IORING_ENTER_GETEVENTS | enter_flags;
 	unsigned to_submit = pending;
@@ -581,9 +588,9 @@ int uring__wait_batch(uring *t, uring_completion *out, unsigned max, unsigned mi
 		if (n > 0)
 			return (int)n;   /* else only strays: wait as if empty */
 	}
-	if (arg)
+	if (argsz)
 		flags |= IORING_ENTER_EXT_ARG;
-	int ret = uring__enter(t, to_submit, min, flags, arg, arg ? sizeof(*arg) : 0);
+	int ret = uring__enter(t, to_submit, min, flags, arg, argsz);
 	if (ret == -EBADR)
 		return ret;   /* the kernel dropped CQEs: reported once, never hidden */
 	if (ret >= 0)

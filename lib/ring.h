@@ -99,6 +99,8 @@ struct uring {
 
 	uring_trace_fn trace_fn;     /* uring_set_trace */
 	void *trace_ctx;
+
+	struct uring__wait_region *wait_region;   /* registered wait parameters, or NULL */
 };
 
 /* ---- ring.c ---- */
@@ -113,6 +115,15 @@ void uring__unmap_rings(uring *t);
  * to GETEVENTS (EXT_ARG is added when arg is given). */
 int uring__wait_batch(uring *t, uring_completion *out, unsigned max, unsigned min,
 		      const struct uring__getevents_arg *arg, unsigned enter_flags);
+/* The same with any EXT_ARG argument: argsz 0 for none (then arg is
+ * ignored); with IORING_ENTER_EXT_ARG_REG in enter_flags, arg is an
+ * offset into the registered wait region. */
+int uring__wait_batch_arg(uring *t, uring_completion *out, unsigned max, unsigned min,
+			  const void *arg, size_t argsz, unsigned enter_flags);
+/* What uring_wait_many2 refuses in its options: 0 or -EINVAL, -EOPNOTSUPP. */
+int uring__wait_options_check(const uring *t, const uring_wait_options *o);
+/* Frees the wait region's memory (wait_region.c), after the ring's fd. */
+void uring__wait_region_release(uring *t);
 /* *arg for a relative timeout_ns, pointing at *ts. */
 void uring__wait_deadline(struct uring__getevents_arg *arg, struct uring__kernel_timespec *ts,
 			  uint64_t timeout_ns);

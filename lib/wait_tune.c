@@ -15,7 +15,7 @@
 #define WAIT_FLAGS (URING_WAIT_NO_IOWAIT | URING_WAIT_ABSOLUTE)
 #define USEC 1000u
 
-static int wait_options_check(const uring *t, const uring_wait_options *o)
+int uring__wait_options_check(const uring *t, const uring_wait_options *o)
 {
 	if (o->flags & ~WAIT_FLAGS)
 		return -EINVAL;
@@ -39,7 +39,7 @@ int uring_wait_many2(uring *t, uring_completion *out, unsigned max, unsigned min
 {
 	if (!t || !out || !o || min == 0 || min > max || min > t->cq.entries)
 		return -EINVAL;
-	int ret = wait_options_check(t, o);
+	int ret = uring__wait_options_check(t, o);
 	if (ret < 0)
 		return ret;
 	unsigned flags = 0;

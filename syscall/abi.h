@@ -38,6 +38,7 @@ struct uring__sqe {
 	union {
 		uint64_t addr;
 		uint64_t splice_off_in;
+		struct { uint32_t level; uint32_t optname; } sockopt;   /* socket commands */
 	};
 	uint32_t len;
 	union {                /* per-opcode flags: one 32-bit word */
@@ -92,6 +93,19 @@ _Static_assert(offsetof(struct uring__sqe, buf_index) == 40, "sqe.buf_index");
 _Static_assert(offsetof(struct uring__sqe, personality) == 42, "sqe.personality");
 _Static_assert(offsetof(struct uring__sqe, file_index) == 44, "sqe.file_index");
 _Static_assert(offsetof(struct uring__sqe, addr3) == 48, "sqe.addr3");
+_Static_assert(offsetof(struct uring__sqe, sockopt.optname) == 20, "sqe.optname");
+_Static_assert(offsetof(struct uring__sqe, optlen) == 44, "sqe.optlen");
+_Static_assert(offsetof(struct uring__sqe, optval) == 48, "sqe.optval");
+
+/* sqe->cmd.cmd_op of IORING_OP_URING_CMD on a socket (linux/io_uring.h). */
+enum {
+	SOCKET_URING_OP_SIOCINQ = 0,      /* 6.7 */
+	SOCKET_URING_OP_SIOCOUTQ = 1,     /* 6.7 */
+	SOCKET_URING_OP_GETSOCKOPT = 2,   /* 6.7 */
+	SOCKET_URING_OP_SETSOCKOPT = 3,   /* 6.7 */
+	SOCKET_URING_OP_TX_TIMESTAMP = 4, /* 6.17 */
+	SOCKET_URING_OP_GETSOCKNAME = 5,  /* 6.19 */
+};
 
 /* sqe->flags */
 #define IOSQE_FIXED_FILE       (1u << 0)
@@ -312,9 +326,23 @@ enum {
 	IORING_UNREGISTER_NAPI = 28, IORING_REGISTER_CLOCK = 29,
 	IORING_REGISTER_CLONE_BUFFERS = 30, IORING_REGISTER_SEND_MSG_RING = 31,
 	IORING_REGISTER_ZCRX_IFQ = 32, IORING_REGISTER_RESIZE_RINGS = 33,
-	IORING_REGISTER_MEM_REGION = 34,
+	IORING_REGISTER_MEM_REGION = 34, IORING_REGISTER_QUERY = 35,
+	IORING_REGISTER_ZCRX_CTRL = 36, IORING_REGISTER_BPF_FILTER = 37,
 };
 #define IORING_REGISTER_USE_REGISTERED_RING (1u << 31)
+
+/* IORING_REGISTER_NAPI / IORING_UNREGISTER_NAPI (6.9).  6.13 made the
+ * first two pad bytes opcode and the first pad word op_param; zero in
+ * both is "register, dynamic tracking" on every kernel. */
+struct uring__napi {
+	uint32_t busy_poll_to;       /* microseconds */
+	uint8_t  prefer_busy_poll;
+	uint8_t  opcode;
+	uint8_t  pad[2];
+	uint32_t op_param;
+	uint32_t resv;
+};
+_Static_assert(sizeof(struct uring__napi) == 16, "struct io_uring_napi");
 
 /* IORING_REGISTER_PROBE */
 struct uring__probe_op {
@@ -391,6 +419,89 @@ struct uring__clock_register {
 	uint32_t resv[3];
 };
 _Static_assert(sizeof(struct uring__clock_register) == 16, "io_uring_clock_register");
+
+/* IORING_REGISTER_MEM_REGION (6.13): a region of memory shared with the
+ * kernel; with REG_WAIT_ARG it holds wait parameters (io_uring_reg_wait)
+ * that io_uring_enter names by offset (IORING_ENTER_EXT_ARG_REG). */
+struct uring__region_desc {
+	uint64_t user_addr;
+	uint64_t size;
+	uint32_t flags;        /* IORING_MEM_REGION_TYPE_USER: the caller's pages */
+	uint32_t id;
+	uint64_t mmap_offset;
+	uint64_t resv[4];
+};
+_Static_assert(sizeof(struct uring__region_desc) == 64, "io_uring_region_desc");
+#define IORING_MEM_REGION_TYPE_USER 1u
+
+struct uring__mem_region_reg {
+	uint64_t region_uptr;  /* struct uring__region_desc * */
+	uint64_t flags;        /* IORING_MEM_REGION_REG_WAIT_ARG */
+	uint64_t resv[2];
+};
+_Static_assert(sizeof(struct uring__mem_region_reg) == 32, "io_uring_mem_region_reg");
+#define IORING_MEM_REGION_REG_WAIT_ARG 1u
+
+struct uring__reg_wait {
+	struct uring__kernel_timespec ts;
+	uint32_t min_wait_usec;
+	uint32_t flags;        /* IORING_REG_WAIT_TS: ts is set */
+	uint64_t sigmask;
+	uint32_t sigmask_sz;
+	uint32_t pad[3];
+	uint64_t pad2[2];
+};
+_Static_assert(sizeof(struct uring__reg_wait) == 64, "io_uring_reg_wait");
+_Static_assert(offsetof(struct uring__reg_wait, sigmask) == 24, "io_uring_reg_wait.sigmask");
+#define IORING_REG_WAIT_TS 1u
+
+/* IORING_REGISTER_QUERY (6.18; fd -1, no ring): what the kernel has,
+ * beyond what IORING_REGISTER_PROBE says (<linux/io_uring/query.h>). */
+struct uring__query_hdr {
+	uint64_t next_entry;
+	uint64_t query_data;
+	uint32_t query_op;     /* IO_URING_QUERY_OPCODES */
+	uint32_t size;
+	int32_t  result;
+	uint32_t resv[3];
+};
+_Static_assert(sizeof(struct uring__query_hdr) == 40, "io_uring_query_hdr");
+#define IO_URING_QUERY_OPCODES 0u
+
+struct uring__query_opcode {
+	uint32_t nr_request_opcodes;
+	uint32_t nr_register_opcodes;
+	uint64_t feature_flags;
+	uint64_t ring_setup_flags;
+	uint64_t enter_flags;
+	uint64_t sqe_flags;
+	uint32_t nr_query_opcodes;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct uring__query_opcode) == 48, "io_uring_query_opcode");
+
+/* IORING_REGISTER_BPF_FILTER (7.x): a classic BPF program run on every
+ * request of one opcode (<linux/io_uring/bpf_filter.h>). */
+struct uring__bpf_filter {
+	uint32_t opcode;
+	uint32_t flags;        /* IO_URING_BPF_FILTER_DENY_REST */
+	uint32_t filter_len;   /* instructions */
+	uint8_t  pdu_size;     /* the opcode's context size; the kernel writes its own back */
+	uint8_t  resv[3];
+	uint64_t filter_ptr;   /* struct sock_filter[filter_len] */
+	uint64_t resv2[5];
+};
+_Static_assert(sizeof(struct uring__bpf_filter) == 64, "io_uring_bpf_filter");
+
+struct uring__bpf {
+	uint16_t cmd_type;     /* IO_URING_BPF_CMD_FILTER */
+	uint16_t cmd_flags;
+	uint32_t resv;
+	struct uring__bpf_filter filter;
+};
+_Static_assert(sizeof(struct uring__bpf) == 72, "io_uring_bpf");
+#define IO_URING_BPF_CMD_FILTER        1u
+#define IO_URING_BPF_FILTER_DENY_REST  1u
 
 /* provided-buffer rings (IORING_REGISTER_PBUF_RING) */
 struct uring__buf {

@@ -11,10 +11,12 @@
  */
 #include "helpers.h"
 
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -36,14 +38,17 @@ struct bad_case {
 	enum expect expect;
 	int64_t want;
 	unsigned op;   /* the opcode a COMPLETES_WITH case needs beyond 5.10 (else NOP) */
+	unsigned feature_plus1;   /* URING_FEATURE_* + 1 it needs, or 0 */
 };
 
 #define CASE(name, expect, want, body) \
 	static int64_t name(struct ctx *c) { (void)c; body }
-#define ROW(name, expect, want) { #name, name, expect, want, URING_OP_NOP }
+#define ROW(name, expect, want) { #name, name, expect, want, URING_OP_NOP, 0 }
 /* Where the library reports the opcode unsupported, the case checks the
  * refusal (-EOPNOTSUPP, nothing queued) instead of the completion. */
-#define ROW_OP(name, expect, want, op) { #name, name, expect, want, URING_OP_##op }
+#define ROW_OP(name, expect, want, op) { #name, name, expect, want, URING_OP_##op, 0 }
+/* The same for a feature that is not an opcode (URING_FEATURE_*). */
+#define ROW_FEAT(name, expect, want, f) { #name, name, expect, want, URING_OP_NOP, URING_FEATURE_##f + 1 }
 
 /* --- the ring itself --- */
 CASE(noop_null_ring, RETURNS, -EINVAL, return uring_noop(NULL, NULL);)
@@ -158,6 +163,32 @@ CASE(futex_wait_zero_mask, RETURNS, -EINVAL, return uring_futex_wait(c->t, (uint
 CASE(futex_wake_misaligned, RETURNS, -EINVAL, return uring_futex_wake(c->t, (uint32_t *)(void *)(c->buf + 1), 1, 1, false, NULL);)
 CASE(futex_waitv_zero, RETURNS, -EINVAL, return uring_futex_waitv(c->t, (const uring_futex_waiter *)(void *)c->iov, 0, NULL);)
 CASE(futex_waitv_null, RETURNS, -EFAULT, return uring_futex_waitv(c->t, NULL, 1, NULL);)
+
+/* --- socket commands, epoll, NAPI --- */
+CASE(sock_inq_null_ring, RETURNS, -EINVAL, return uring_sock_inq(NULL, c->sock, NULL);)
+CASE(sock_outq_negative_fd, COMPLETES_WITH, -EBADF, return uring_sock_outq(c->t, -1, NULL);)
+CASE(sock_inq_not_a_socket, COMPLETES_WITH, -EOPNOTSUPP, return uring_sock_inq(c->t, c->pipe_r, NULL);)
+CASE(getsockopt_null_value, RETURNS, -EFAULT, return uring_getsockopt(c->t, c->sock, SOL_SOCKET, SO_RCVBUF, NULL, 4, NULL);)
+CASE(getsockopt_other_level, COMPLETES_WITH, -EOPNOTSUPP, return uring_getsockopt(c->t, c->sock, IPPROTO_TCP, 1, c->buf, 4, NULL);)
+CASE(setsockopt_huge_length, RETURNS, -EINVAL, return uring_setsockopt(c->t, c->sock, SOL_SOCKET, SO_RCVBUF, c->buf, (socklen_t)INT_MAX + 1, NULL);)
+CASE(setsockopt_unknown_option, COMPLETES_WITH, -ENOPROTOOPT, return uring_setsockopt(c->t, c->sock, SOL_SOCKET, 12345, c->buf, 4, NULL);)
+CASE(getsockname_null_addr, RETURNS, -EFAULT, return uring_getsockname(c->t, c->sock, NULL, false, NULL);)
+CASE(epoll_ctl_unknown_op, RETURNS, -EINVAL, struct epoll_event ev = { 0 }; return uring_epoll_ctl(c->t, 0, 9, 0, &ev, NULL);)
+CASE(epoll_ctl_add_null_event, RETURNS, -EFAULT, return uring_epoll_ctl(c->t, 0, EPOLL_CTL_ADD, 0, NULL, NULL);)
+CASE(epoll_ctl_negative_epfd, COMPLETES_WITH, -EBADF, struct epoll_event ev = { .events = EPOLLIN }; return uring_epoll_ctl(c->t, -1, EPOLL_CTL_ADD, c->pipe_r, &ev, NULL);)
+CASE(epoll_wait_null_events, RETURNS, -EFAULT, return uring_epoll_wait(c->t, 0, NULL, 1, NULL);)
+CASE(epoll_wait_zero_max, RETURNS, -EINVAL, return uring_epoll_wait(c->t, 0, (struct epoll_event *)(void *)c->buf, 0, NULL);)
+CASE(epoll_wait_not_epoll, COMPLETES_WITH, -EINVAL, return uring_epoll_wait(c->t, c->pipe_r, (struct epoll_event *)(void *)c->buf, 1, NULL);)
+CASE(register_napi_null, RETURNS, -EINVAL, return uring_register_napi(c->t, NULL, NULL);)
+CASE(unregister_napi_null_ring, RETURNS, -EINVAL, return uring_unregister_napi(NULL, NULL);)
+CASE(waitid_no_state, RETURNS, -EINVAL, return uring_waitid(c->t, P_ALL, 0, NULL, WNOHANG, NULL);)
+CASE(waitid_bad_idtype, RETURNS, -EINVAL, return uring_waitid(c->t, 9, 0, NULL, WEXITED, NULL);)
+CASE(waitid_pid_zero, RETURNS, -EINVAL, return uring_waitid(c->t, P_PID, 0, NULL, WEXITED, NULL);)
+CASE(discard_empty, RETURNS, -EINVAL, return uring_discard(c->t, 0, 0, 0, NULL);)
+CASE(discard_unaligned, RETURNS, -EINVAL, return uring_discard(c->t, 0, 256, 512, NULL);)
+CASE(wait_region_live_ring, RETURNS, -EBADFD, return uring_register_wait_region(c->t, 1);)
+CASE(wait_region_none, RETURNS, -ENXIO, uring_wait_options o = { .timeout_ns = 1 }; return uring_wait_region_set(c->t, 0, &o);)
+CASE(wait_registered_none, RETURNS, -ENXIO, uring_completion e; return uring_wait_registered(c->t, &e, 1, 1, 0);)
 CASE(restrictions_null, RETURNS, -EFAULT, return uring_register_restrictions(c->t, NULL);)
 CASE(restrictions_enabled_ring, RETURNS, -EBADFD, uring_restrictions r = { 0 }; return uring_register_restrictions(c->t, &r);)
 CASE(enable_rings_enabled_ring, RETURNS, -EBADFD, return uring_enable_rings(c->t);)
@@ -271,6 +302,17 @@ CASE(send_bundle_null_ring, RETURNS, -EINVAL, return uring_send_bundle(NULL, c->
 CASE(buf_ring_push_null_br, RETURNS, -EINVAL, return uring_buf_ring_push(NULL, 0, 1);)
 CASE(job_set_personality_unknown_id, COMPLETES_WITH, -EINVAL, uring_job j = uring_noop(c->t, NULL); int r = uring_job_set_personality(c->t, j, 4242); return r < 0 ? r : j;)
 
+/* --- datagrams --- */
+CASE(recv_msg_multishot_null_ring, RETURNS, -EINVAL, struct msghdr m = { 0 }; return uring_recv_msg_multishot(NULL, c->sock, NULL, &m, 0, NULL);)
+CASE(recv_msg_multishot_null_template, RETURNS, -EFAULT, return uring_recv_msg_multishot(c->t, c->sock, NULL, NULL, 0, NULL);)
+CASE(recv_msg_multishot_null_buf_ring, RETURNS, -EINVAL, struct msghdr m = { 0 }; return uring_recv_msg_multishot(c->t, c->sock, NULL, &m, 0, NULL);)
+CASE(recv_msg_multishot_waitall, RETURNS, -EINVAL, struct msghdr m = { 0 }; return uring_recv_msg_multishot(c->t, c->sock, NULL, &m, MSG_WAITALL, NULL);)
+CASE(recv_msg_parse_null_out, RETURNS, -EFAULT, uring_completion d = { 0 }; return uring_recv_msg_parse(NULL, NULL, &d, NULL);)
+CASE(send_msg_zc_over_iov_max, RETURNS, -EINVAL, return uring_send_msg_zc(c->t, c->sock, c->iov, IOV_MAX + 1, NULL, 0, 0, 0, NULL);)
+CASE(send_msg_zc_null_dst, RETURNS, -EFAULT, return uring_send_msg_zc(c->t, c->sock, c->iov, 1, NULL, 16, 0, 0, NULL);)
+CASE(send_msg_zc_unknown_zc_flags, RETURNS, -EINVAL, return uring_send_msg_zc(c->t, c->sock, c->iov, 1, NULL, 0, 0, 1u << 5, NULL);)
+CASE(send_zc2_unknown_zc_flags, RETURNS, -EINVAL, return uring_send_zc2(c->t, c->sock, c->buf, 1, 0, 1u << 5, NULL);)
+
 static const struct bad_case cases[] = {
 	ROW(noop_null_ring, RETURNS, -EINVAL),
 	ROW(submit_null_ring, RETURNS, -EINVAL),
@@ -383,6 +425,30 @@ static const struct bad_case cases[] = {
 	ROW(futex_wake_misaligned, RETURNS, -EINVAL),
 	ROW(futex_waitv_zero, RETURNS, -EINVAL),
 	ROW(futex_waitv_null, RETURNS, -EFAULT),
+	ROW(sock_inq_null_ring, RETURNS, -EINVAL),
+	ROW_FEAT(sock_outq_negative_fd, COMPLETES_WITH, -EBADF, SOCKET_CMD),
+	ROW_FEAT(sock_inq_not_a_socket, COMPLETES_WITH, -EOPNOTSUPP, SOCKET_CMD),
+	ROW(getsockopt_null_value, RETURNS, -EFAULT),
+	ROW_FEAT(getsockopt_other_level, COMPLETES_WITH, -EOPNOTSUPP, SOCKET_CMD),
+	ROW(setsockopt_huge_length, RETURNS, -EINVAL),
+	ROW_FEAT(setsockopt_unknown_option, COMPLETES_WITH, -ENOPROTOOPT, SOCKET_CMD),
+	ROW(getsockname_null_addr, RETURNS, -EFAULT),
+	ROW(epoll_ctl_unknown_op, RETURNS, -EINVAL),
+	ROW(epoll_ctl_add_null_event, RETURNS, -EFAULT),
+	ROW_OP(epoll_ctl_negative_epfd, COMPLETES_WITH, -EBADF, EPOLL_CTL),
+	ROW(epoll_wait_null_events, RETURNS, -EFAULT),
+	ROW(epoll_wait_zero_max, RETURNS, -EINVAL),
+	ROW_OP(epoll_wait_not_epoll, COMPLETES_WITH, -EINVAL, EPOLL_WAIT),
+	ROW(register_napi_null, RETURNS, -EINVAL),
+	ROW(unregister_napi_null_ring, RETURNS, -EINVAL),
+	ROW(waitid_no_state, RETURNS, -EINVAL),
+	ROW(waitid_bad_idtype, RETURNS, -EINVAL),
+	ROW(waitid_pid_zero, RETURNS, -EINVAL),
+	ROW(discard_empty, RETURNS, -EINVAL),
+	ROW(discard_unaligned, RETURNS, -EINVAL),
+	ROW(wait_region_live_ring, RETURNS, -EBADFD),
+	ROW(wait_region_none, RETURNS, -ENXIO),
+	ROW(wait_registered_none, RETURNS, -ENXIO),
 	ROW(buf_ring_recycle_null, RETURNS, -EINVAL),
 	ROW(buf_ring_destroy_null, RETURNS, -EINVAL),
 	ROW(cancel_match_null_ring, RETURNS, -EINVAL),
@@ -478,6 +544,15 @@ static const struct bad_case cases[] = {
 	ROW(send_bundle_null_br, RETURNS, -EINVAL),
 	ROW(send_bundle_null_ring, RETURNS, -EINVAL),
 	ROW(buf_ring_push_null_br, RETURNS, -EINVAL),
+	ROW(recv_msg_multishot_null_ring, RETURNS, -EINVAL),
+	ROW(recv_msg_multishot_null_template, RETURNS, -EFAULT),
+	ROW(recv_msg_multishot_null_buf_ring, RETURNS, -EINVAL),
+	ROW(recv_msg_multishot_waitall, RETURNS, -EINVAL),
+	ROW(recv_msg_parse_null_out, RETURNS, -EFAULT),
+	ROW(send_msg_zc_over_iov_max, RETURNS, -EINVAL),
+	ROW(send_msg_zc_null_dst, RETURNS, -EFAULT),
+	ROW_OP(send_msg_zc_unknown_zc_flags, RETURNS, -EINVAL, SENDMSG_ZC),
+	ROW_OP(send_zc2_unknown_zc_flags, RETURNS, -EINVAL, SEND_ZC),
 };
 
 static void ring_still_runs(uring *t)
@@ -517,7 +592,8 @@ static void every_public_function_refuses_bad_input(void **state)
 		unsigned ready = uring_sqe_ready(c->t), active = uring_active_ops(c->t);
 		int64_t got = bc->call(c);
 		/* asked before the call: never true for an op the kernel has */
-		bool refused = !uring_op_supported(c->t, bc->op);
+		bool refused = !uring_op_supported(c->t, bc->op) ||
+			       (bc->feature_plus1 && !uring_feature_supported(c->t, bc->feature_plus1 - 1));
 		int64_t want = refused ? -EOPNOTSUPP : bc->want;
 		if (bc->expect == RETURNS || refused) {
 			if (got != want || uring_sqe_ready(c->t) != ready || uring_active_ops(c->t) != active) {

@@ -155,12 +155,41 @@ static void waitv_reports_the_word_woken(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+/* A futex wait cancelled by id: the wait ends -ECANCELED and the cancel
+ * completes with 1, the count io_futex_cancel returns (other targets: 0). */
+static void a_cancelled_wait_and_its_cancels_count(void **state)
+{
+	(void)state;
+	uring *t = ring_with_futex_or_skip();
+	static uint32_t word = 5;
+	uring_job w = uring_futex_wait(t, &word, 5, URING_FUTEX_BITSET_ANY, false, "w");
+	assert_true(w > 0);
+	assert_int_equal(uring_submit(t), 1);
+	uring_job c = uring_cancel(t, w, "c");
+	assert_true(c > 0);
+	int seen = 0;
+	for (int i = 0; i < 2; i++) {
+		uring_completion e = wait_one(t);
+		if (e.job == w) {
+			assert_int_equal(e.result, -ECANCELED);
+			seen |= 1;
+		} else {
+			assert_int_equal(e.job, c);
+			assert_int_equal(e.result, 1);
+			seen |= 2;
+		}
+	}
+	assert_int_equal(seen, 3);
+	assert_int_equal(uring_exit(t), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_thread_wakes_another_ring),
 		cmocka_unit_test(masks_and_plain_futex_wake),
 		cmocka_unit_test(waitv_reports_the_word_woken),
+		cmocka_unit_test(a_cancelled_wait_and_its_cancels_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

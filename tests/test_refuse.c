@@ -18,6 +18,7 @@
 #include <malloc.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 
 #define NO_OP (-1)
@@ -48,6 +49,7 @@ static const struct feature_fact {
 	{ URING_FEATURE_SETUP_HYBRID_IOPOLL, "SETUP_HYBRID_IOPOLL", 613,
 	  URING_SETUP_HYBRID_IOPOLL | URING_SETUP_IOPOLL },
 	{ URING_FEATURE_SETUP_CQE_MIXED, "SETUP_CQE_MIXED", 618, URING_SETUP_CQE_MIXED },
+	{ URING_FEATURE_BLOCK_DISCARD, "BLOCK_DISCARD", 612, 0 },
 };
 #define N_FEATURES (sizeof(features) / sizeof(features[0]))
 
@@ -151,6 +153,8 @@ CASE(accept_multishot, uring_accept_multishot(t, c->listener, NULL))
 CASE(recv_multishot, uring_recv_multishot(t, c->sv[0], c->br, 0, NULL))
 CASE(send_zc, uring_send_zc(t, c->sv[0], c->buf, 8, 0, NULL))
 CASE(msg_ring, uring_msg_ring(t, t, 1, 2, NULL))
+CASE(waitid, uring_waitid(t, P_ALL, 0, NULL, WEXITED | WNOHANG, NULL))
+CASE(discard, uring_discard(t, c->file, 0, 4096, NULL))
 CASE(buf_ring_create, buf_ring_result(c))
 CASE(wait_timeout, wait_timeout_result(c))
 CASE(wait_many_timeout, wait_many_timeout_result(c))
@@ -210,6 +214,8 @@ static const struct op_case {
 	OPF(recv_multishot, URING_OP_RECV, URING_FEATURE_RECV_MULTISHOT),
 	OP(send_zc, URING_OP_SEND_ZC),
 	OP(msg_ring, URING_OP_MSG_RING),
+	OP(waitid, URING_OP_WAITID),
+	OPF(discard, URING_OP_URING_CMD, URING_FEATURE_BLOCK_DISCARD),
 	OPF(buf_ring_create, NO_OP, URING_FEATURE_BUF_RING),
 	OPF(wait_timeout, NO_OP, URING_FEATURE_WAIT_TIMEOUT),
 	OPF(wait_many_timeout, NO_OP, URING_FEATURE_WAIT_TIMEOUT),

@@ -10,6 +10,7 @@
  * "test_tools child SCENARIO", its stderr read back by the test.
  */
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -330,6 +331,48 @@ static void kernel_fills_statx_and_accept_outputs(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+/* getsockopt's value buffer and epoll_wait's events array: lent from the
+ * op call to the completion, then filled. */
+static void kernel_fills_sockopt_and_epoll_outputs(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	if (uring_feature_supported(t, URING_FEATURE_SOCKET_CMD)) {
+		int c, s;
+		tcp_pair(&c, &s);
+		int *v = malloc(2 * sizeof(int));   /* a whole granule, for ASan */
+		uring_job job = uring_getsockopt(t, s, SOL_SOCKET, SO_TYPE, v, 2 * sizeof(int), NULL);
+		assert_lent(v);
+		uring_completion r = run_one(t, job);
+		assert_int_equal(r.result, sizeof(int));
+		assert_false(poisoned(v));
+		assert_int_equal(v[0], SOCK_STREAM);
+		free(v);
+		close(c);
+		close(s);
+	}
+	skip_without(t, URING_OP_EPOLL_WAIT, "IORING_OP_EPOLL_WAIT (6.15)");
+	int ep = epoll_create1(EPOLL_CLOEXEC), p[2];
+	assert_true(ep >= 0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 7 };
+	assert_int_equal(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev), 0);
+	struct epoll_event *out = malloc(4 * sizeof(*out));
+	uring_job job = uring_epoll_wait(t, ep, out, 4, NULL);
+	assert_int_equal(uring_submit(t), 1);
+	assert_lent(out);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	uring_completion r = run_one(t, job);
+	assert_int_equal(r.result, 1);
+	assert_false(poisoned(out));
+	assert_int_equal(out[0].data.u64, 7);
+	free(out);
+	close(ep);
+	close(p[0]);
+	close(p[1]);
+	assert_int_equal(uring_exit(t), 0);
+}
+
 static void kernel_fills_a_recv_msg_header(void **state)
 {
 	(void)state;
@@ -592,6 +635,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(kernel_writes_into_lent_buffers),
 		cmocka_unit_test(kernel_fills_statx_and_accept_outputs),
 		cmocka_unit_test(kernel_fills_a_recv_msg_header),
+		cmocka_unit_test(kernel_fills_sockopt_and_epoll_outputs),
 		cmocka_unit_test(provided_buffers_lent_until_handed_out),
 		cmocka_unit_test(incremental_pieces_lent_piece_by_piece),
 		cmocka_unit_test(trace_follows_each_job),

@@ -9,7 +9,7 @@
 #include <pthread.h>
 #include <sys/time.h>
 
-#define MS 1000000u
+#define MS 1000000ull   /* 64-bit: 5000 * MS must not wrap */
 
 static void skip_unless_supported(int ret, uring *t, const char *what)
 {

@@ -37,6 +37,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -112,6 +115,7 @@ struct job {
 	bool fixed_file;
 	bool got_more;             /* an F_MORE completion was seen */
 	bool linked;               /* carries URING_LINK or URING_HARDLINK */
+	bool recvmsg;              /* K_RECV_MS from recv_msg_multishot: fds may come in its buffers */
 	int fd;                    /* K_CLOSE: the fd it closes; K_MSG_RING: the target ring */
 	uint8_t fd_kind;           /* what a result fd is, for K_OPEN / K_SOCKET / K_ACCEPT */
 };
@@ -263,6 +267,35 @@ static void published(struct ring_model *m)
 	m->batch_unsure = false;
 }
 
+/* recv_msg_multishot's template: the address and a control area fit the
+ * 256-byte buffers of the model's buffer ring. */
+static const struct msghdr recvmsg_tmpl = { .msg_namelen = sizeof(struct sockaddr_un),
+					    .msg_controllen = 64 };
+
+/* A multishot receive's buffer goes back; from recv_msg_multishot it is
+ * parsed first: the fds an SCM_RIGHTS message brought are ours to close. */
+static void ms_buffer_done(struct ring_model *m, const struct job *j, const uring_completion *c)
+{
+	int bid = uring_completion_buffer_id(c);
+	if (bid < 0)
+		return;
+	uring_recv_msg_parts parts;
+	if (j->recvmsg && uring_recv_msg_parse(m->br, &recvmsg_tmpl, c, &parts) == 0) {
+		for (const struct cmsghdr *cm = uring_recv_msg_cmsg_first(&parts); cm;
+		     cm = uring_recv_msg_cmsg_next(&parts, cm)) {
+			if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (size_t i = 0; i < n; i++) {
+				int fd;
+				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
+				close(fd);
+			}
+		}
+	}
+	CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
+}
+
 static void job_done(struct world *w, struct ring_model *m, struct job *j, int32_t res)
 {
 	switch (j->kind) {
@@ -363,18 +396,18 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 		j->got_more = true;
 		if (j->kind == K_ACCEPT_MS && c->result >= 0)
 			own_fd(w, c->result, FD_SOCK);
-		int bid = uring_completion_buffer_id(c);
-		if (j->kind == K_RECV_MS && bid >= 0)
-			CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
+		if (j->kind == K_RECV_MS)
+			ms_buffer_done(m, j, c);
 		return;
 	}
-	if (c->flags & URING_CQE_F_NOTIF)
+	if (c->flags & URING_CQE_F_NOTIF) {
 		CHECK(j->kind == K_SEND_ZC && j->got_more, "NOTIF without a first completion");
-	if (j->kind == K_RECV_MS) {
-		int bid = uring_completion_buffer_id(c);
-		if (bid >= 0)
-			CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
+		/* 0, or the report's bit: never an error */
+		CHECK(c->result == 0 || (uint32_t)c->result == URING_NOTIF_USAGE_ZC_COPIED,
+		      "notification result %d", c->result);
 	}
+	if (j->kind == K_RECV_MS)
+		ms_buffer_done(m, j, c);
 	job_done(w, m, j, c->result);
 }
 
@@ -399,6 +432,11 @@ static bool lacks_something(uring *t)
 			return true;
 	for (unsigned f = 0; f <= URING_FEATURE_SETUP_HYBRID_IOPOLL; f++)
 		if (!uring_feature_supported(t, f))
+			return true;
+	static const unsigned newer[] = { URING_FEATURE_SOCKET_CMD, URING_FEATURE_GETSOCKNAME,
+					  URING_FEATURE_NAPI };
+	for (unsigned i = 0; i < sizeof(newer) / sizeof(newer[0]); i++)
+		if (!uring_feature_supported(t, newer[i]))
 			return true;
 	return false;
 }
@@ -825,7 +863,17 @@ static void op_cancel(struct world *w, struct ring_model *m, struct input *in)
 	/* futex words no op writes, so a wait for another value ends at once */
 	static uint32_t futex_words[2];
 	uint32_t *word = futex_words;
-	switch (what % 10) {
+	switch (what % 11) {
+	case 10: {
+		/* The harness has no children: a valid waitid ends at once
+		 * with -ECHILD; waitid(2)'s argument errors are refused. */
+		static const int options[] = { WEXITED, WEXITED | WNOHANG, WNOHANG, WEXITED | 0x100 };
+		static const int idtypes[] = { P_ALL, P_PGID, P_PID };
+		int opt = options[(what >> 4) % 4], idtype = idtypes[(sel >> 2) % 3];
+		int expect = ((what >> 4) % 4 >= 2 || idtype == P_PID) ? -EINVAL : 0;   /* P_PID 0 */
+		QUEUE(m, uring_waitid(m->t, idtype, 0, NULL, opt, data_), expect, K_OTHER, true, "waitid");
+		break;
+	}
 	case 8:
 		QUEUE(m, uring_futex_wake(m->t, word, 1u + what / 16, URING_FUTEX_BITSET_ANY, what & 0x80, data_),
 		      0, K_OTHER, true, "futex_wake");
@@ -1530,6 +1578,56 @@ static int pick_sock(struct world *w, uint8_t sel)
 	return sel % 8 == 7 ? -1 : w->sp[sel % 2];
 }
 
+/* Socket commands and the epoll ops.  Each completes at once: the
+ * options are harmless ones or unknown, and the epoll "set" is the pipe,
+ * which the kernel refuses as not an epoll fd (-EINVAL) without waiting.
+ * The output buffers are static: they stay valid while lent. */
+static void op_sockcmd(struct world *w, struct ring_model *m, struct input *in)
+{
+	uint8_t what = u8(in), a = u8(in);
+	int fd = pick_sock(w, a);
+	static int opt[2];
+	static struct epoll_event events[4];
+	static uring_sockaddr name;
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = a };
+	int optname = (a & 0x10) ? 12345 : SO_KEEPALIVE;   /* unknown: -ENOPROTOOPT */
+	switch (what % 7) {
+	case 0:
+		QUEUE(m, uring_sock_inq(m->t, fd, data_), 0, K_OTHER, true, "sock_inq");
+		break;
+	case 1:
+		QUEUE(m, uring_sock_outq(m->t, fd, data_), 0, K_OTHER, true, "sock_outq");
+		break;
+	case 2:
+		QUEUE(m, uring_getsockopt(m->t, fd, (a & 0x20) ? IPPROTO_TCP : SOL_SOCKET, optname,
+					  (a & 0x40) ? NULL : opt, sizeof(opt), data_),
+		      (a & 0x40) ? -EFAULT : 0, K_OTHER, true, "getsockopt");
+		break;
+	case 3: {
+		int on = a & 1;
+		QUEUE(m, uring_setsockopt(m->t, fd, SOL_SOCKET, optname, &on,
+					  (a & 0x40) ? (socklen_t)INT_MAX + 1 : sizeof(on), data_),
+		      (a & 0x40) ? -EINVAL : 0, K_OTHER, true, "setsockopt");
+		break;
+	}
+	case 4: {
+		int op = (a & 3) == 3 ? 99 : EPOLL_CTL_ADD + (a & 3);
+		bool null_ev = (a & 0x40) && op != EPOLL_CTL_DEL;
+		QUEUE(m, uring_epoll_ctl(m->t, w->pipe[0], op, w->pipe[1], null_ev ? NULL : &ev, data_),
+		      op == 99 ? -EINVAL : null_ev ? -EFAULT : 0, K_OTHER, true, "epoll_ctl");
+		break;
+	}
+	case 5:
+		QUEUE(m, uring_epoll_wait(m->t, w->pipe[0], events, (a & 0x40) ? 0 : 1u + a % 4, data_),
+		      (a & 0x40) ? -EINVAL : 0, K_OTHER, true, "epoll_wait");
+		break;
+	default:
+		QUEUE(m, uring_getsockname(m->t, fd, (a & 0x40) ? NULL : &name, a & 1, data_),
+		      (a & 0x40) ? -EFAULT : 0, K_OTHER, true, "getsockname");
+		break;
+	}
+}
+
 static void op_socket(struct world *w, struct ring_model *m, struct input *in)
 {
 	uint8_t what = u8(in), a = u8(in), b = u8(in);
@@ -1613,6 +1711,20 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 		QUEUE(m, uring_recv(m->t, fd, buf, slen, flags, data_), expect, K_NET, false, "recv");
 		break;
 	case 2:
+		if (bsel & 0x80) {
+			/* the zero-copy flags: the usage report, or a bit no kernel knows */
+			unsigned zc = (a & 1) ? URING_SEND_ZC_REPORT_USAGE : (a & 2) ? 1u << 7 : 0;
+			int ex = expect;
+			if (!uring_op_supported(m->t, URING_OP_SEND_ZC))
+				ex = -EOPNOTSUPP;
+			else if (zc == 1u << 7)
+				ex = -EINVAL;
+			else if (zc && !uring_feature_supported(m->t, URING_FEATURE_SEND_ZC_REPORT_USAGE))
+				ex = -EOPNOTSUPP;
+			QUEUE(m, uring_send_zc2(m->t, fd, buf, slen, flags, zc, data_), ex, K_SEND_ZC, false,
+			      "send_zc2");
+			break;
+		}
 		QUEUE(m, uring_send_zc(m->t, fd, buf, slen, flags, data_), expect, K_SEND_ZC, false, "send_zc");
 		break;
 	case 3: {
@@ -1628,6 +1740,14 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 		if (a & 0x80) {
 			fds[0] = -1;
 			ex = n_fds ? -EBADF : 0;
+		}
+		if (bsel & 0x80) {
+			/* zero-copy: no fds; two completions as send_zc */
+			ex = uring_op_supported(m->t, URING_OP_SENDMSG_ZC) ? 0 : -EOPNOTSUPP;
+			QUEUE(m, uring_send_msg_zc(m->t, fd, iov, 1 + (bsel & 1), dst, dst ? alen : 0, flags, 0,
+						   data_),
+			      ex, K_SEND_ZC, false, "send_msg_zc");
+			break;
 		}
 		QUEUE(m, uring_send_msg(m->t, fd, iov, 1 + (bsel & 1), fds, n_fds, dst, dst ? alen : 0, data_),
 		      ex, K_NET, false, "send_msg");
@@ -1688,7 +1808,14 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 			/* the same model: buffers from br, F_MORE, ends on 0 or an error */
 			j = QUEUE(m, uring_read_multishot(m->t, fd, m->br, data_), 0, K_RECV_MS, false,
 				  "read_multishot");
-		else
+		else if (a & 0x08) {
+			/* the same model too, closing the fds a send_msg passed */
+			j = QUEUE(m, uring_recv_msg_multishot(m->t, fd, m->br, &recvmsg_tmpl,
+							      (a & 0x20) ? MSG_WAITALL : 0, data_),
+				  ex, K_RECV_MS, false, "recv_msg_multishot");
+			if (j)
+				j->recvmsg = true;
+		} else
 			j = QUEUE(m, uring_recv_multishot(m->t, fd, m->br, (a & 0x20) ? MSG_WAITALL : 0, data_),
 				  ex, K_RECV_MS, false, "recv_multishot");
 		if (j)
@@ -2252,7 +2379,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_fixed(w, m, &in);
 			break;
 		case 17:
-			op_socket(w, m, &in);
+			if (op & 0x40)
+				op_sockcmd(w, m, &in);
+			else
+				op_socket(w, m, &in);
 			break;
 		case 18: case 19:
 			op_net(w, m, &in);
