@@ -20,7 +20,7 @@ cd "$(dirname "$0")"
 BUILD_DIR=${BUILD_DIR:-build}
 CORE_PKGS="gcc meson ninja-build pkg-config libcmocka-dev groff-base man-db cmake"
 BENCH_PKGS="liburing-dev fio wrk gnuplot-nox"
-KERNEL_PKGS="qemu-system-x86 qemu-system-arm busybox-static cpio gcc-aarch64-linux-gnu
+KERNEL_PKGS="qemu-system-x86 qemu-system-arm busybox-static cpio xz-utils zstd gcc-aarch64-linux-gnu
 	libc6-dev-arm64-cross libcmocka-dev:arm64 debian-archive-keyring python3"
 # Optional: memcheck client requests and USDT probes are compiled in when
 # their headers are there (the build works without them).

@@ -865,9 +865,11 @@ static void op_cancel(struct world *w, struct ring_model *m, struct input *in)
 	uint32_t *word = futex_words;
 	switch (what % 11) {
 	case 10: {
-		/* The harness has no children: a valid waitid ends at once
-		 * with -ECHILD; waitid(2)'s argument errors are refused. */
-		static const int options[] = { WEXITED, WEXITED | WNOHANG, WNOHANG, WEXITED | 0x100 };
+		/* WNOHANG | WNOWAIT: a valid waitid ends at once and reaps
+		 * nothing (the sanitizers' symbolizer may be a child, so it
+		 * must not wait); waitid(2)'s argument errors are refused. */
+		static const int options[] = { WEXITED | WNOHANG | WNOWAIT, WSTOPPED | WNOHANG | WNOWAIT,
+					       WNOHANG, WEXITED | 0x100 };
 		static const int idtypes[] = { P_ALL, P_PGID, P_PID };
 		int opt = options[(what >> 4) % 4], idtype = idtypes[(sel >> 2) % 3];
 		int expect = ((what >> 4) % 4 >= 2 || idtype == P_PID) ? -EINVAL : 0;   /* P_PID 0 */

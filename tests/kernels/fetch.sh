@@ -6,7 +6,8 @@
 # A second run downloads nothing: what was extracted is kept.
 #
 #   fetch.sh CACHE SUITE ARCH          the cloud kernel; prints its directory
-#                                      (vmlinuz, config, version)
+#                                      (vmlinuz, config, version, and
+#                                      loop.ko when the driver is a module)
 #   fetch.sh CACHE SUITE ARCH PKG...   those packages, extracted into one
 #                                      root; prints its directory
 set -euo pipefail
@@ -87,6 +88,15 @@ case $vmlinuz in
 esac
 cp "$vmlinuz" "$out/vmlinuz"
 cp "$config" "$out/config"
+# The loop driver, for the tests that need a block device (test_discard):
+# Debian builds it as a module (xz, or zstd in newer suites), which the VM
+# loads from a second archive of the initramfs (matrix.sh, init).
+loop=$(find "$out/root" -path '*/drivers/block/loop.ko*' | head -n 1)
+case $loop in
+*.xz) xz -dc "$loop" > "$out/loop.ko" ;;
+*.zst) zstd -qdc "$loop" > "$out/loop.ko" ;;
+*.ko) cp "$loop" "$out/loop.ko" ;;
+esac
 # The Debian package version too: "6.1.0-28-cloud-amd64" alone does not say
 # which upload it was.
 pkgver=$(dpkg-deb -f "$(ls "$debs"/linux-image-"$version"*.deb | head -n 1)" Version)

@@ -88,8 +88,18 @@ for k in "${kernels[@]}"; do
 	echo "== $k: $(cat "$kdir/version") under qemu-system-$arch (TCG)"
 	extra=()
 	[ -z "$only" ] || extra+=("curing.only=$only")
+	initrd="$cache/$arch/initramfs.gz"
+	if [ -f "$kdir/loop.ko" ]; then
+		# The kernel's own modules ride in a second cpio archive after
+		# the shared one (the kernel unpacks concatenated archives).
+		mkdir -p "$kdir/modules/lib/modules"
+		cp "$kdir/loop.ko" "$kdir/modules/lib/modules/"
+		(cd "$kdir/modules" && find . | cpio -o -H newc --quiet | gzip -1) > "$kdir/modules.gz"
+		cat "$initrd" "$kdir/modules.gz" > "$kdir/initrd.gz"
+		initrd="$kdir/initrd.gz"
+	fi
 	start=$(date +%s)
-	"$here/boot.sh" "$arch" "$kdir/vmlinuz" "$cache/$arch/initramfs.gz" "$cache/$k.console" \
+	"$here/boot.sh" "$arch" "$kdir/vmlinuz" "$initrd" "$cache/$k.console" \
 		"$vm_timeout" "${extra[@]}" $append || echo "   qemu ended with status $? (a timeout is 137)"
 	wall=$(($(date +%s) - start))
 	echo "   $wall s"
