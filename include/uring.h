@@ -120,7 +120,7 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 #define URING_CQE_F_MORE           (1u << 1)   /* the job stays active: more completions follow */
 #define URING_CQE_F_SOCK_NONEMPTY  (1u << 2)
 #define URING_CQE_F_NOTIF          (1u << 3)   /* zero-copy send: buffer released */
-#define URING_CQE_F_BUF_MORE       (1u << 4)
+#define URING_CQE_F_BUF_MORE       (1u << 4)   /* URING_BUF_RING_INC: the kernel keeps the rest of the buffer */
 #define URING_CQE_BUFFER_SHIFT     16
 
 /* Opcodes for uring_op_supported: the kernel's IORING_OP_* values. */
@@ -245,7 +245,9 @@ enum {
 	URING_FEATURE_SETUP_HYBRID_IOPOLL = 12,  /* [6.13] */
 	URING_FEATURE_SETUP_NO_MMAP = 13,        /* [6.5] */
 	URING_FEATURE_SETUP_CQE_MIXED = 14,      /* [6.18] */
-	/* 15..17: reserved for the provided-buffer features */
+	URING_FEATURE_BUF_RING_INC = 15,      /* uring_buf_ring_create2 with URING_BUF_RING_INC [6.12] */
+	URING_FEATURE_RECV_BUNDLE = 16,       /* uring_recv_bundle, uring_recv_multishot_bundle [6.10] */
+	URING_FEATURE_SEND_BUNDLE = 17,       /* uring_send_bundle [6.10] */
 	URING_FEATURE_SEND_ZC_REPORT_USAGE = 18, /* URING_SEND_ZC_REPORT_USAGE [6.2] */
 	URING_FEATURE_SOCKET_CMD = 20,    /* uring_sock_inq/outq, uring_getsockopt/setsockopt [6.7] */
 	URING_FEATURE_GETSOCKNAME = 21,   /* uring_getsockname [6.19] */
@@ -526,7 +528,11 @@ URING_API uring_buf_ring *uring_buf_ring_create(uring *t, unsigned group_id, uns
  * size is not NULL, receives the buffer's capacity. */
 URING_API void *uring_buf_ring_buffer(const uring_buf_ring *br, unsigned bid, size_t *size);
 /* Hands buffer bid back to the kernel once its data has been used; each id
- * a completion delivered is recycled once.  0, or -EINVAL (bid out of range). */
+ * a completion delivered is recycled once.  0, or -EINVAL (a send ring's
+ * buffer: push it instead; bid out of range,
+ * or not lent: never delivered, or already recycled), -EBUSY (an incremental
+ * ring's buffer whose last completion had URING_CQE_F_BUF_MORE: the kernel
+ * still owns the rest of it). */
 URING_API int uring_buf_ring_recycle(uring_buf_ring *br, unsigned bid);
 /* Unregisters and frees.  0, or -EBUSY while a multishot recv using it is
  * active, -EINVAL if br is not t's.  uring_exit destroys the ones left. */
@@ -537,6 +543,81 @@ static inline int uring_completion_buffer_id(const uring_completion *c)
 {
 	return (c->flags & URING_CQE_F_BUFFER) ? (int)(c->flags >> URING_CQE_BUFFER_SHIFT) : -1;
 }
+
+/* ---- incremental consumption and bundles (docs/api.md 8.14) ---- */
+/* uring_buf_ring_create2 flags. */
+#define URING_BUF_RING_INC (1u << 1)   /* IOU_PBUF_RING_INC: buffers handed out in pieces [6.12] */
+#define URING_BUF_RING_SEND (1u << 16) /* the caller fills buffers for uring_send_bundle */
+/*
+ * uring_buf_ring_create with flags.  URING_BUF_RING_INC: each receive takes
+ * only the bytes it needs from the buffer at the ring's head, and its
+ * completion carries URING_CQE_F_BUF_MORE while the kernel keeps the rest
+ * of that buffer for the next receive.  NULL and errno as
+ * uring_buf_ring_create, and EINVAL for an unknown flag, EOPNOTSUPP for
+ * URING_BUF_RING_INC before 6.12.
+ */
+URING_API uring_buf_ring *uring_buf_ring_create2(uring *t, unsigned group_id, unsigned nbufs,
+						 size_t buf_size, unsigned flags);
+/* One buffer's share of a completion. */
+typedef struct uring_buf_piece {
+	void    *ptr;       /* the bytes the kernel wrote */
+	size_t   len;
+	unsigned bid;       /* the buffer id */
+	int      done;      /* 1: the kernel is done with this buffer (recycle it
+			     * after use); 0: it still owns the rest (BUF_MORE) */
+} uring_buf_piece;
+/*
+ * The bytes of completion c (a job selecting from br): *ptr and the length
+ * returned.  Each completion that used a buffer is taken once, in the order
+ * collected: in an incremental ring the bytes of a completion start where
+ * the previous completion of the same buffer ended.  -EINVAL: NULL br, c or
+ * ptr, c used no buffer of br, or its bytes were already taken; -E2BIG: c
+ * is a bundle spanning several buffers (use uring_buf_ring_pieces).
+ */
+URING_API int uring_buf_ring_data(uring_buf_ring *br, const uring_completion *c, void **ptr);
+/*
+ * Walks completion c: fills out[0..n) with each buffer it used, in order,
+ * and returns n (0 for a completion without data), or -EINVAL as
+ * uring_buf_ring_data, -ENOSPC when max is too small (nothing taken).
+ */
+URING_API int uring_buf_ring_pieces(uring_buf_ring *br, const uring_completion *c,
+				    uring_buf_piece *out, unsigned max);
+/*
+ * Recycles the buffers of pieces[0..n) that are done (piece.done); the
+ * others, still the kernel's, are left.  0, or -EINVAL (NULL br or pieces,
+ * a done buffer not lent, or twice): then nothing is recycled.
+ */
+URING_API int uring_buf_ring_recycle_pieces(uring_buf_ring *br, const uring_buf_piece *pieces,
+					    unsigned n);
+/*
+ * Receive bundles (IORING_RECVSEND_BUNDLE, 6.10): one completion takes as
+ * many consecutive buffers of br as the data waiting fills; result = bytes,
+ * uring_completion_buffer_id(c) = the first buffer; walk it with
+ * uring_buf_ring_pieces.  uring_recv_multishot_bundle stays armed as
+ * uring_recv_multishot.  Refused: -EINVAL (NULL br or another ring's, a
+ * send ring, MSG_WAITALL), -EOPNOTSUPP (before 6.10), nothing queued.
+ */
+URING_API uring_job uring_recv_bundle(uring *t, int fd, uring_buf_ring *br, int flags, void *data);
+URING_API uring_job uring_recv_multishot_bundle(uring *t, int fd, uring_buf_ring *br, int flags,
+						void *data);
+/*
+ * A ring created with URING_BUF_RING_SEND starts empty, every buffer the
+ * caller's: write len bytes into buffer bid, then push it.  0, or -EINVAL
+ * (NULL br, not a send ring, bid out of range or already pushed, len 0 or
+ * above the buffer size).
+ */
+URING_API int uring_buf_ring_push(uring_buf_ring *br, unsigned bid, size_t len);
+/*
+ * Sends the buffers pushed to br, in push order, as one stream
+ * (IORING_OP_SEND with buffer selection and IORING_RECVSEND_BUNDLE, 6.10).
+ * Each completion: result = bytes sent, the first buffer's id; walk it with
+ * uring_buf_ring_pieces (each piece: the bytes of a buffer that were sent),
+ * after which those buffers are the caller's to fill and push again.  The
+ * kernel may post several (URING_CQE_F_MORE).  -ENOBUFS: nothing pushed.
+ * Refused: -EINVAL (NULL br, another ring's, not a send ring, MSG_WAITALL),
+ * -EOPNOTSUPP (before 6.10).
+ */
+URING_API uring_job uring_send_bundle(uring *t, int fd, uring_buf_ring *br, int flags, void *data);
 
 /*
  * One job, one completion per accepted connection (result: the new fd,

@@ -24,19 +24,33 @@ static uint16_t *tail_word(struct uring_buf_ring *br)
 }
 
 /*
- * Fills the entry at our tail with buffer bid and publishes it.  Only addr,
- * len and bid are written: entry 0's resv is the tail itself.  The release
- * store pairs with the smp_load_acquire of the tail in the kernel's
- * io_ring_buffer_select (io_uring/kbuf.c): once it sees the new tail, it
- * sees the entry's fields (liburing #1039 was this store made plain).
+ * Fills the entry at our tail with buffer bid, whole again (an incremental
+ * ring's kernel moved addr and len along as it consumed it).  Only addr,
+ * len and bid are written: entry 0's resv is the tail itself.
  */
-static void publish(struct uring_buf_ring *br, unsigned bid)
+static void fill_len(struct uring_buf_ring *br, unsigned bid, uint32_t len)
 {
 	struct uring__buf *b = &br->ring[br->tail & (br->nbufs - 1)];
 	b->addr = uring__ptr(br->bufs + (size_t)bid * br->buf_size);
-	b->len = (uint32_t)br->buf_size;
+	b->len = len;
 	b->bid = (uint16_t)bid;
+	br->st[bid] = (struct uring__buf_state){ .len = len, .pos = br->tail };
 	br->tail++;
+}
+
+static void fill(struct uring_buf_ring *br, unsigned bid)
+{
+	fill_len(br, bid, (uint32_t)br->buf_size);
+}
+
+/*
+ * The release store pairs with the smp_load_acquire of the tail in the
+ * kernel's io_ring_buffer_select (io_uring/kbuf.c): once it sees the new
+ * tail, it sees the entries' fields (liburing #1039 was this store made
+ * plain).
+ */
+static void publish(struct uring_buf_ring *br)
+{
 	uring__store_release16(tail_word(br), br->tail);
 }
 
@@ -67,6 +81,7 @@ static void br_free(struct uring_buf_ring *br, int ring_mapped)
 	if (br->bufs)
 		munmap(br->bufs, br->bufs_bytes);
 	uring__hold_clear(&br->jobs);
+	free(br->st);
 	free(br->lent);
 	free(br);
 }
@@ -81,7 +96,8 @@ static int br_map(struct uring_buf_ring *br)
 	br->ring = map_anon(br->ring_bytes);
 	br->bufs = map_anon(br->bufs_bytes);
 	br->lent = calloc((br->nbufs + 63) / 64, sizeof(*br->lent));
-	if (!br->ring || !br->bufs || !br->lent)
+	br->st = calloc(br->nbufs, sizeof(*br->st));
+	if (!br->ring || !br->bufs || !br->lent || !br->st)
 		return -ENOMEM;
 	/* The kernel keeps the ring pages pinned: a forked child writing to
 	 * its copy-on-write view must not be able to split them from us. */
@@ -95,6 +111,7 @@ static int br_register(uring *t, struct uring_buf_ring *br)
 		.ring_addr = uring__ptr(br->ring),
 		.ring_entries = br->nbufs,
 		.bgid = br->group,
+		.flags = br->inc ? IOU_PBUF_RING_INC : 0,
 	};
 	int ret = uring__register(t, IORING_REGISTER_PBUF_RING, &reg, 1);
 	return ret < 0 ? ret : 0;
@@ -102,8 +119,22 @@ static int br_register(uring *t, struct uring_buf_ring *br)
 
 uring_buf_ring *uring_buf_ring_create(uring *t, unsigned group_id, unsigned nbufs, size_t buf_size)
 {
+	return uring_buf_ring_create2(t, group_id, nbufs, buf_size, 0);
+}
+
+uring_buf_ring *uring_buf_ring_create2(uring *t, unsigned group_id, unsigned nbufs,
+				       size_t buf_size, unsigned flags)
+{
 	int ret = t ? create_check(group_id, nbufs, buf_size) : -EINVAL;
+	/* A send ring's buffers are consumed whole: no pieces to follow. */
+	unsigned both = URING_BUF_RING_INC | URING_BUF_RING_SEND;
+	if ((flags & ~both) || (flags & both) == both)
+		ret = -EINVAL;
 	if (ret == 0 && !uring__has(t, URING_FEATURE_BUF_RING))
+		ret = -EOPNOTSUPP;
+	/* Before 6.12 the kernel answers the flag with EINVAL, which would
+	 * read as a bad argument. */
+	if (ret == 0 && (flags & URING_BUF_RING_INC) && !uring__has(t, URING_FEATURE_BUF_RING_INC))
 		ret = -EOPNOTSUPP;
 	if (ret < 0) {
 		errno = -ret;
@@ -118,6 +149,8 @@ uring_buf_ring *uring_buf_ring_create(uring *t, unsigned group_id, unsigned nbuf
 	br->nbufs = nbufs;
 	br->buf_size = buf_size;
 	br->group = (uint16_t)group_id;
+	br->inc = flags & URING_BUF_RING_INC;
+	br->send = flags & URING_BUF_RING_SEND;
 	ret = br_map(br);
 	if (ret == 0)
 		ret = br_register(t, br);
@@ -126,9 +159,16 @@ uring_buf_ring *uring_buf_ring_create(uring *t, unsigned group_id, unsigned nbuf
 		errno = -ret;
 		return NULL;
 	}
-	for (unsigned bid = 0; bid < nbufs; bid++)
-		publish(br, bid);
-	uring__lend_buffers(br, 0, nbufs, 1);
+	if (br->send) {
+		/* Empty until the caller fills and pushes them: all the caller's. */
+		for (unsigned bid = 0; bid < nbufs; bid++)
+			br->lent[bid / 64] |= 1ull << (bid % 64);
+	} else {
+		for (unsigned bid = 0; bid < nbufs; bid++)
+			fill(br, bid);
+		publish(br);
+		uring__lend_buffers(br, 0, nbufs, 1);
+	}
 	br->next = t->buf_rings;
 	t->buf_rings = br;
 	return br;
@@ -148,33 +188,136 @@ static uint64_t lent_bit(unsigned bid)
 	return 1ull << (bid % 64);
 }
 
-void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid, int32_t res)
+static void set_lent(struct uring_buf_ring *br, unsigned bid)
 {
-	for (struct uring_buf_ring *br = t->buf_rings; br; br = br->next) {
-		if (br->group != group)
-			continue;
-		/* The kernel hands out only ids we published, each once. */
-		assert(bid < br->nbufs);
-		br->lent[bid / 64] |= lent_bit(bid);
-		if (__builtin_expect(t->tools != 0, 0))
-			uring__lend_buffer_out(br, bid, res);
+	br->lent[bid / 64] |= lent_bit(bid);
+}
+
+int uring__buf_ring_is_lent(const uring_buf_ring *br, unsigned bid)
+{
+	return (br->lent[bid / 64] & lent_bit(bid)) != 0;
+}
+
+static struct uring_buf_ring *find_group(uring *t, uint16_t group)
+{
+	struct uring_buf_ring *br = t->buf_rings;
+	while (br && br->group != group)
+		br = br->next;
+	return br;
+}
+
+/*
+ * Follows the kernel's consumption: a buffer is filled from where the
+ * previous completion of it ended (got) up to its end, then the bundle goes
+ * on into the next ring entry.  Non-incremental buffers start at 0 each
+ * time, so this fills one buffer per completion, or whole buffers then a
+ * partial one for a bundle.  The buffer the last bytes went to stays the
+ * kernel's when an incremental ring says BUF_MORE (io_kbuf_inc_commit left
+ * it at the head); every other one is the caller's until recycled.
+ */
+void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid, int32_t res, uint32_t cqe_flags)
+{
+	struct uring_buf_ring *br = find_group(t, group);
+	if (!br)
 		return;
+	/* The kernel hands out only ids we published. */
+	assert(bid < br->nbufs);
+	/* Nothing consumed: an incremental buffer stays at the kernel's head. */
+	if (br->inc && res <= 0)
+		return;
+	size_t left = res > 0 ? (size_t)res : 0;
+	for (;;) {
+		struct uring__buf_state *s = &br->st[bid];
+		size_t take = left < s->len - s->got ? left : s->len - s->got;
+		if (__builtin_expect(t->tools != 0, 0))
+			uring__lend_buffer_out(br, bid, s->got, take);
+		s->got += (uint32_t)take;
+		left -= take;
+		if (left == 0) {
+			if (!(br->inc && (cqe_flags & IORING_CQE_F_BUF_MORE)))
+				set_lent(br, bid);
+			return;
+		}
+		set_lent(br, bid);
+		/* Not yet recycled, so its ring entry and the next are intact:
+		 * the tail is less than a ring away. */
+		unsigned next = br->ring[(uint16_t)(s->pos + 1) & (br->nbufs - 1)].bid;
+		assert(next < br->nbufs && (uint16_t)(br->tail - s->pos) > 1);
+		s->next = (uint16_t)next;
+		bid = next;
 	}
+}
+
+static void give_back(struct uring_buf_ring *br, unsigned bid)
+{
+	br->lent[bid / 64] &= ~lent_bit(bid);
+	uring__lend_buffers(br, bid, 1, 1);
+	fill(br, bid);
 }
 
 /*
  * Only an id a completion handed out and not yet returned: publishing an id
  * twice would put the same memory in the ring twice, and two receives would
  * then write into one buffer (the kernel cannot tell: its head is private
- * before 6.8).
+ * before 6.8).  An incremental buffer the kernel still fills is not lent.
  */
 int uring_buf_ring_recycle(uring_buf_ring *br, unsigned bid)
 {
-	if (!br || bid >= br->nbufs || !(br->lent[bid / 64] & lent_bit(bid)))
+	if (!br || bid >= br->nbufs || br->send)
+		return -EINVAL;
+	if (!uring__buf_ring_is_lent(br, bid))
+		return br->inc && br->st[bid].got > 0 ? -EBUSY : -EINVAL;
+	give_back(br, bid);
+	publish(br);
+	return 0;
+}
+
+/* Clears the lent bits of the done pieces, so that a buffer named twice
+ * fails the second time; on failure, sets back those it cleared. */
+static int take_lent(uring_buf_ring *br, const uring_buf_piece *pieces, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		unsigned bid = pieces[i].bid;
+		if (!pieces[i].done)
+			continue;
+		if (bid >= br->nbufs || !uring__buf_ring_is_lent(br, bid)) {
+			while (i-- > 0)
+				if (pieces[i].done)
+					set_lent(br, pieces[i].bid);
+			return -EINVAL;
+		}
+		br->lent[bid / 64] &= ~lent_bit(bid);
+	}
+	return 0;
+}
+
+int uring_buf_ring_recycle_pieces(uring_buf_ring *br, const uring_buf_piece *pieces, unsigned n)
+{
+	if (!br || (!pieces && n) || br->send)
+		return -EINVAL;
+	int ret = take_lent(br, pieces, n);
+	if (ret < 0)
+		return ret;
+	for (unsigned i = 0; i < n; i++) {
+		if (pieces[i].done) {
+			set_lent(br, pieces[i].bid);
+			give_back(br, pieces[i].bid);
+		}
+	}
+	publish(br);
+	return 0;
+}
+
+/* The send ring's recycle: the caller wrote len bytes into bid. */
+int uring_buf_ring_push(uring_buf_ring *br, unsigned bid, size_t len)
+{
+	if (!br || !br->send || bid >= br->nbufs || len == 0 || len > br->buf_size ||
+	    !uring__buf_ring_is_lent(br, bid))
 		return -EINVAL;
 	br->lent[bid / 64] &= ~lent_bit(bid);
 	uring__lend_buffers(br, bid, 1, 1);
-	publish(br, bid);
+	fill_len(br, bid, (uint32_t)len);
+	publish(br);
 	return 0;
 }
 
@@ -222,11 +365,22 @@ void uring__buf_rings_release(uring *t, int parent_ring)
 	}
 }
 
-int uring__buf_ring_reserve(uring *t, uring_buf_ring *br)
+static int reserve(uring *t, uring_buf_ring *br, unsigned send)
 {
-	if (!br || br->ring_owner != t)
+	if (!br || br->ring_owner != t || br->send != send)
 		return -EINVAL;
 	return uring__hold_reserve(t, &br->jobs);
+}
+
+/* A receive into a send ring would overwrite the data pushed to it. */
+int uring__buf_ring_reserve(uring *t, uring_buf_ring *br)
+{
+	return reserve(t, br, 0);
+}
+
+int uring__buf_ring_reserve_send(uring *t, uring_buf_ring *br)
+{
+	return reserve(t, br, URING_BUF_RING_SEND);
 }
 
 uring_job uring__buf_ring_commit(uring *t, uring_buf_ring *br, struct uring__sqe *sqe, void *data)

@@ -338,9 +338,28 @@ void uring__lend_buffers(const struct uring_buf_ring *br, unsigned first, unsign
 		poison(buffer_at(br, bid), br->buf_size, on);
 }
 
-void uring__lend_buffer_out(const struct uring_buf_ring *br, unsigned bid, int32_t res)
+/*
+ * The granules a piece touches, outward: an incremental ring's piece need
+ * not start or end on one.  The bytes sharing them are the same buffer's
+ * (or a neighbour's, for a buf_size not a multiple of 8): left unchecked,
+ * never falsely reported.
+ */
+static void unpoison_covering(const void *p, size_t len)
 {
-	uring__lend_buffers(br, bid, 1, 0);
-	if (res > 0 && (br->ring_owner->tools & URING__TOOL_MEMCHECK))
-		MARK_DEFINED(buffer_at(br, bid), min_size((size_t)res, br->buf_size));
+	uintptr_t lo = (uintptr_t)p & ~(GRANULE - 1);
+	uintptr_t hi = ((uintptr_t)p + len + GRANULE - 1) & ~(GRANULE - 1);
+	if (len > 0 && hi > lo)
+		__asan_unpoison_memory_region((const void *)lo, hi - lo);
+}
+
+/* Only the piece in an incremental ring: the kernel still owns the rest. */
+void uring__lend_buffer_out(const struct uring_buf_ring *br, unsigned bid, size_t off, size_t len)
+{
+	uint8_t *p = (uint8_t *)buffer_at(br, bid) + off;
+	if ((br->ring_owner->tools & URING__TOOL_ASAN) && br->inc)
+		unpoison_covering(p, len);
+	else if (br->ring_owner->tools & URING__TOOL_ASAN)
+		poison(p, br->buf_size, 0);
+	if (len > 0 && (br->ring_owner->tools & URING__TOOL_MEMCHECK))
+		MARK_DEFINED(p, len);
 }

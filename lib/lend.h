@@ -7,6 +7,7 @@
 #ifndef CURING_LIB_LEND_H
 #define CURING_LIB_LEND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ring.h"
@@ -27,7 +28,7 @@ void uring__lend_release(uring *t, struct uring__lent *l, int32_t res);
 /* Provided buffers [first, first + n) of br went to the kernel (poison: 1)
  * or came back to the library (0). */
 void uring__lend_buffers(const struct uring_buf_ring *br, unsigned first, unsigned n, int poison);
-/* A completion handed buffer bid to the caller with res bytes in it. */
-void uring__lend_buffer_out(const struct uring_buf_ring *br, unsigned bid, int32_t res);
+/* A completion handed the caller len bytes of buffer bid from offset off. */
+void uring__lend_buffer_out(const struct uring_buf_ring *br, unsigned bid, size_t off, size_t len);
 
 #endif

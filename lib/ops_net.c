@@ -279,28 +279,8 @@ uring_job uring_send_zc2(uring *t, int fd, const void *buf, size_t len, int flag
 	return sr_queue(t, IORING_OP_SEND_ZC, fd, buf, len, flags, (uint16_t)zc_flags, data);
 }
 
-/*
- * Multishot recv (6.0): IORING_OP_RECV with IORING_RECV_MULTISHOT, buffer
- * selection from br's group and len 0 (the kernel requires both, and takes
- * each buffer's own length).  MSG_WAITALL is refused here as the kernel
- * would.  The job is recorded on br so that br cannot be destroyed while
- * the kernel may still write into its buffers.
- */
+/* Multishot recv (6.0): see ops_bundle.c, which also queues the bundles. */
 uring_job uring_recv_multishot(uring *t, int fd, uring_buf_ring *br, int flags, void *data)
 {
-	if (!t || (flags & MSG_WAITALL))
-		return -EINVAL;
-	int ret = uring__buf_ring_reserve(t, br);
-	if (ret < 0)
-		return ret;
-	struct uring__sqe *sqe = uring__sqe_next(t);
-	if (!sqe)
-		return uring__sq_full(t);
-	sqe->opcode = IORING_OP_RECV;
-	sqe->fd = fd;
-	sqe->ioprio = IORING_RECV_MULTISHOT;
-	sqe->msg_flags = (uint32_t)flags;
-	if (!uring__has(t, URING_FEATURE_RECV_MULTISHOT))
-		return -EOPNOTSUPP;   /* 5.19's buffer rings, without 6.0's multishot */
-	return uring__buf_ring_commit(t, br, sqe, data);
+	return uring__recv_select(t, fd, br, flags, IORING_RECV_MULTISHOT, data);
 }

@@ -33,7 +33,8 @@
 		     IORING_FEAT_RW_CUR_POS | IORING_FEAT_POLL_32BITS)
 
 #define BIT(feature) (1u << (feature))
-_Static_assert(URING_FEATURE_BLOCK_DISCARD < 32, "ring features are bits of t->supported");
+_Static_assert(URING_FEATURE_BLOCK_DISCARD < 32 && URING_FEATURE_SEND_BUNDLE < 32,
+	       "ring features are bits of t->supported");
 
 static void features_from_probe(uring *t)
 {
@@ -54,6 +55,13 @@ static void features_from_probe(uring *t)
 	/* IORING_RECV_MULTISHOT: 6.0, with IORING_OP_SEND_ZC. */
 	if (uring__op_ok(t, IORING_OP_SEND_ZC))
 		s |= BIT(URING_FEATURE_RECV_MULTISHOT);
+	/* Receive and send bundles: their own bit (6.10). */
+	if (t->features & IORING_FEAT_RECVSEND_BUNDLE)
+		s |= BIT(URING_FEATURE_RECV_BUNDLE) | BIT(URING_FEATURE_SEND_BUNDLE);
+	/* IOU_PBUF_RING_INC: 6.12, with IORING_FEAT_MIN_TIMEOUT (no opcode
+	 * came in that release, and the register call's EINVAL is ambiguous). */
+	if ((s & BIT(URING_FEATURE_BUF_RING)) && (t->features & IORING_FEAT_MIN_TIMEOUT))
+		s |= BIT(URING_FEATURE_BUF_RING_INC);
 	/* Socket commands: 6.7, with IORING_OP_READ_MULTISHOT.  The opcode
 	 * URING_CMD itself is 5.19 (NVMe), and a 5.19..6.6 kernel completes a
 	 * socket command with -EOPNOTSUPP, so the opcode says nothing here.

@@ -478,7 +478,7 @@ static inline __attribute__((always_inline)) int complete_cqe(uring *t, const st
 	out->job = (uring_job)ud;
 	if ((cqe->flags & IORING_CQE_F_BUFFER) && slot->buf_group)
 		uring__buf_ring_lend(t, (uint16_t)(slot->buf_group - 1),
-				     cqe->flags >> IORING_CQE_BUFFER_SHIFT, cqe->res);
+				     cqe->flags >> IORING_CQE_BUFFER_SHIFT, cqe->res, cqe->flags);
 	if (tools)
 		uring__tools_complete(t, slot, cqe);
 	if (!(cqe->flags & IORING_CQE_F_MORE))

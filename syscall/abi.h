@@ -171,6 +171,7 @@ _Static_assert(IORING_OP_URING_CMD128 == 64, "opcode numbering");
 #define IORING_RECV_MULTISHOT        (1u << 1)
 #define IORING_RECVSEND_FIXED_BUF    (1u << 2)
 #define IORING_SEND_ZC_REPORT_USAGE  (1u << 3)
+#define IORING_RECVSEND_BUNDLE       (1u << 4)   /* 6.10 */
 #define IORING_ACCEPT_MULTISHOT      (1u << 0)
 #define IORING_MSG_DATA              0u          /* msg_ring sub-command in sqe->addr */
 #define IORING_MSG_RING_CQE_SKIP     (1u << 0)
@@ -520,6 +521,7 @@ struct uring__buf_reg {
 	uint64_t resv[3];
 };
 _Static_assert(sizeof(struct uring__buf_reg) == 40, "io_uring_buf_reg");
+#define IOU_PBUF_RING_INC 2u   /* uring__buf_reg.flags: incremental consumption, 6.12 */
 
 /* IORING_REGISTER_SYNC_CANCEL (6.0) */
 struct uring__sync_cancel_reg {

@@ -289,6 +289,17 @@ CASE(register_personality_null_ring, RETURNS, -EINVAL, return uring_register_per
 CASE(unregister_personality_zero, RETURNS, -EINVAL, return uring_unregister_personality(c->t, 0);)
 CASE(unregister_personality_unknown, RETURNS, -EINVAL, return uring_unregister_personality(c->t, 4242);)
 CASE(job_set_personality_invented_job, RETURNS, -ENOENT, return uring_job_set_personality(c->t, 12345, 1);)
+/* --- incremental buffer rings and bundles --- */
+CASE(recv_bundle_null_br, RETURNS, -EINVAL, return uring_recv_bundle(c->t, c->sock, NULL, 0, NULL);)
+CASE(recv_bundle_null_ring, RETURNS, -EINVAL, return uring_recv_bundle(NULL, c->sock, NULL, 0, NULL);)
+CASE(recv_multishot_bundle_null_br, RETURNS, -EINVAL, return uring_recv_multishot_bundle(c->t, c->sock, NULL, 0, NULL);)
+CASE(recv_multishot_bundle_waitall, RETURNS, -EINVAL, return uring_recv_multishot_bundle(c->t, c->sock, NULL, MSG_WAITALL, NULL);)
+CASE(buf_ring_data_null_br, RETURNS, -EINVAL, void *p; uring_completion k = { .flags = URING_CQE_F_BUFFER }; return uring_buf_ring_data(NULL, &k, &p);)
+CASE(buf_ring_pieces_null_br, RETURNS, -EINVAL, uring_buf_piece pc; uring_completion k = { .flags = URING_CQE_F_BUFFER }; return uring_buf_ring_pieces(NULL, &k, &pc, 1);)
+CASE(buf_ring_recycle_pieces_null_br, RETURNS, -EINVAL, uring_buf_piece pc = { .done = 1 }; return uring_buf_ring_recycle_pieces(NULL, &pc, 1);)
+CASE(send_bundle_null_br, RETURNS, -EINVAL, return uring_send_bundle(c->t, c->sock, NULL, 0, NULL);)
+CASE(send_bundle_null_ring, RETURNS, -EINVAL, return uring_send_bundle(NULL, c->sock, NULL, 0, NULL);)
+CASE(buf_ring_push_null_br, RETURNS, -EINVAL, return uring_buf_ring_push(NULL, 0, 1);)
 CASE(job_set_personality_unknown_id, COMPLETES_WITH, -EINVAL, uring_job j = uring_noop(c->t, NULL); int r = uring_job_set_personality(c->t, j, 4242); return r < 0 ? r : j;)
 
 /* --- datagrams --- */
@@ -523,6 +534,16 @@ static const struct bad_case cases[] = {
 	ROW(unregister_personality_unknown, RETURNS, -EINVAL),
 	ROW(job_set_personality_invented_job, RETURNS, -ENOENT),
 	ROW(job_set_personality_unknown_id, COMPLETES_WITH, -EINVAL),
+	ROW(recv_bundle_null_br, RETURNS, -EINVAL),
+	ROW(recv_bundle_null_ring, RETURNS, -EINVAL),
+	ROW(recv_multishot_bundle_null_br, RETURNS, -EINVAL),
+	ROW(recv_multishot_bundle_waitall, RETURNS, -EINVAL),
+	ROW(buf_ring_data_null_br, RETURNS, -EINVAL),
+	ROW(buf_ring_pieces_null_br, RETURNS, -EINVAL),
+	ROW(buf_ring_recycle_pieces_null_br, RETURNS, -EINVAL),
+	ROW(send_bundle_null_br, RETURNS, -EINVAL),
+	ROW(send_bundle_null_ring, RETURNS, -EINVAL),
+	ROW(buf_ring_push_null_br, RETURNS, -EINVAL),
 	ROW(recv_msg_multishot_null_ring, RETURNS, -EINVAL),
 	ROW(recv_msg_multishot_null_template, RETURNS, -EFAULT),
 	ROW(recv_msg_multishot_null_buf_ring, RETURNS, -EINVAL),
@@ -625,6 +646,15 @@ static void every_public_function_refuses_bad_input(void **state)
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
 	assert_null(uring_buf_ring_create(NULL, 1, 4, 64));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(uring_buf_ring_create2(c->t, 1, 4, 64, 1u << 0));   /* not a flag */
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(uring_buf_ring_create2(c->t, 1, 3, 64, URING_BUF_RING_INC));
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_null(uring_buf_ring_create2(c->t, 1, 4, 64, URING_BUF_RING_INC | URING_BUF_RING_SEND));
 	assert_int_equal(errno, EINVAL);
 	assert_string_equal(uring_error_name(0), "OK");
 	assert_int_equal(uring_op_supported(c->t, 100000), 0);

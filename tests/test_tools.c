@@ -465,6 +465,48 @@ static void provided_buffers_lent_until_handed_out(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+/* An incremental ring: a piece is the program's (unaligned edges too),
+ * the rest of its buffer stays poisoned while the kernel fills it. */
+static void incremental_pieces_lent_piece_by_piece(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	if (!uring_feature_supported(t, URING_FEATURE_BUF_RING_INC)) {
+		fprintf(stderr, "skip: no incremental buffer rings (6.12)\n");
+		uring_exit(t);
+		skip();
+	}
+	uring_buf_ring *br = uring_buf_ring_create2(t, 4, 2, 256, URING_BUF_RING_INC);
+	assert_non_null(br);
+	int sp[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
+	uring_job job = uring_recv_multishot(t, sp[0], br, 0, NULL);
+	assert_int_equal(uring_submit(t), 1);
+	const char *words[2] = { "hello", "world!!" };
+	size_t off = 0;
+	char *base = uring_buf_ring_buffer(br, 0, NULL);
+	for (int i = 0; i < 2; i++) {
+		size_t n = strlen(words[i]);
+		assert_int_equal(send(sp[1], words[i], n, 0), (ssize_t)n);
+		uring_completion c = run_one(t, job);
+		assert_true(c.flags & URING_CQE_F_BUF_MORE);
+		void *p;
+		assert_int_equal(uring_buf_ring_data(br, &c, &p), (int)n);
+		assert_ptr_equal(p, base + off);
+		for (size_t k = 0; k < n; k++)   /* every byte, edges included */
+			assert_false(poisoned((char *)p + k));
+		assert_memory_equal(p, words[i], n);
+		off += n;
+		assert_lent(base + 64);   /* the rest: still the kernel's */
+	}
+	assert_int_equal(uring_cancel(t, job, NULL) > 0, 1);
+	for (int i = 0; i < 2; i++)
+		wait_one(t);
+	close(sp[0]);
+	close(sp[1]);
+	assert_int_equal(uring_exit(t), 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* the trace                                                           */
 /* ------------------------------------------------------------------ */
@@ -595,6 +637,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(kernel_fills_a_recv_msg_header),
 		cmocka_unit_test(kernel_fills_sockopt_and_epoll_outputs),
 		cmocka_unit_test(provided_buffers_lent_until_handed_out),
+		cmocka_unit_test(incremental_pieces_lent_piece_by_piece),
 		cmocka_unit_test(trace_follows_each_job),
 		cmocka_unit_test(trace_print_writes_one_line_per_event),
 	};
