@@ -26,8 +26,9 @@
  *    test uses to run the fallback) plain fds and close(2);
  *  - -b: the number of receive buffers (512; a few make receives starve);
  *  - one multishot recv job per connection, into a provided-buffer ring:
- *    each buffer goes straight to a send and back to the ring once the send
- *    is done; a recv that runs out of buffers (-ENOBUFS) waits until a send
+ *    each buffer goes to a send and back to the ring once the send is
+ *    done; a conn has one send in flight and queues the others, so a
+ *    short send is finished before later bytes go out; a recv that runs out of buffers (-ENOBUFS) waits until a send
  *    gives one back, then is armed again;
  *  - signals as completions: SIGINT is read from a signalfd by the ring.
  */
@@ -56,7 +57,8 @@ struct conn {
 	enum kind kind;          /* K_RECV: the data of the conn's recv job */
 	int fd;                  /* its fd, or its slot with direct descriptors */
 	uring_job recv;          /* the armed multishot recv, or 0 */
-	unsigned sends;          /* sends in flight */
+	unsigned sends;          /* sends queued on the conn */
+	struct send *head, *tail;   /* the queue: only its head is in flight */
 	int closing;             /* no more receives: close once sends == 0 */
 	struct conn *next_starved;
 };
@@ -66,6 +68,7 @@ struct send {
 	struct conn *c;
 	unsigned bid;
 	size_t off, len;
+	struct send *next;
 };
 
 static uring *ring;
@@ -215,9 +218,15 @@ static void on_recv(struct conn *c, const uring_completion *cqe)
 		if (!s)
 			die("malloc", ENOMEM);
 		*s = (struct send){ K_SEND, c, (unsigned)uring_completion_buffer_id(cqe), 0,
-				    (size_t)cqe->result };
+				    (size_t)cqe->result, NULL };
 		c->sends++;
-		queue_send(s);
+		if (c->tail) {
+			c->tail->next = s;   /* behind the send in flight */
+		} else {
+			c->head = s;
+			queue_send(s);
+		}
+		c->tail = s;
 	}
 	if (cqe->flags & URING_CQE_F_MORE)
 		return;
@@ -246,10 +255,20 @@ static void on_send(struct send *s, const uring_completion *cqe)
 		c->closing = 1;   /* the peer is gone: stop receiving too */
 		cancel(c->recv);
 	}
-	c->sends--;
-	unsigned bid = s->bid;
-	free(s);
-	buffer_returned(bid);
+	/* After a failed send the queued ones are dropped, unsent. */
+	struct send *next = cqe->result < 0 ? NULL : s->next;
+	for (struct send *d = s, *dn; d != next; d = dn) {
+		dn = d->next;
+		c->sends--;
+		unsigned bid = d->bid;
+		free(d);
+		buffer_returned(bid);
+	}
+	c->head = next;
+	if (next)
+		queue_send(next);
+	else
+		c->tail = NULL;
 	conn_maybe_close(c);
 }
 
