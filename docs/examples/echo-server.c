@@ -8,7 +8,8 @@
  *
  *   echo-server [-f] [-b NBUFS] PORT      (PORT 0: an ephemeral port)
  *
- * Prints the port it listens on as its first line, echoes every byte back
+ * Prints the port it listens on as its first line and the paths it takes
+ * as its second ("paths: direct descriptors yes"), echoes every byte back
  * to its sender, and on SIGINT or SIGTERM shuts down gracefully: it stops
  * accepting, cancels every receive, lets the sends in flight finish, closes
  * everything and exits 0.  Its last lines report how often a receive ran
@@ -18,10 +19,16 @@
  *  - SINGLE_ISSUER | DEFER_TASKRUN when the kernel has them (else defaults);
  *  - one multishot accept job for every connection (-f: on a registered
  *    listening socket, URING_FIXED_FILE);
+ *  - direct descriptors where the kernel has them (5.19): connections are
+ *    accepted into slots of the registered file table, never get an fd,
+ *    are used with URING_FIXED_FILE and closed with uring_close_direct;
+ *    otherwise (or with ECHO_SERVER_PLAIN=1 in the environment, which the
+ *    test uses to run the fallback) plain fds and close(2);
  *  - -b: the number of receive buffers (512; a few make receives starve);
  *  - one multishot recv job per connection, into a provided-buffer ring:
- *    each buffer goes straight to a send and back to the ring once the send
- *    is done; a recv that runs out of buffers (-ENOBUFS) waits until a send
+ *    each buffer goes to a send and back to the ring once the send is
+ *    done; a conn has one send in flight and queues the others, so a
+ *    short send is finished before later bytes go out; a recv that runs out of buffers (-ENOBUFS) waits until a send
  *    gives one back, then is armed again;
  *  - signals as completions: SIGINT is read from a signalfd by the ring.
  */
@@ -48,9 +55,10 @@ enum kind { K_ACCEPT, K_RECV, K_SEND, K_SIGNAL, K_CANCEL };
 
 struct conn {
 	enum kind kind;          /* K_RECV: the data of the conn's recv job */
-	int fd;
+	int fd;                  /* its fd, or its slot with direct descriptors */
 	uring_job recv;          /* the armed multishot recv, or 0 */
-	unsigned sends;          /* sends in flight */
+	unsigned sends;          /* sends queued on the conn */
+	struct send *head, *tail;   /* the queue: only its head is in flight */
 	int closing;             /* no more receives: close once sends == 0 */
 	struct conn *next_starved;
 };
@@ -60,6 +68,7 @@ struct send {
 	struct conn *c;
 	unsigned bid;
 	size_t off, len;
+	struct send *next;
 };
 
 static uring *ring;
@@ -70,7 +79,9 @@ static int stopping;
 static unsigned long starvations;   /* receives ended by -ENOBUFS */
 static unsigned nbufs = 512;     /* -b: buffers in the ring, a power of two */
 static int lfd, fixed_listener;
+static int direct;               /* connections live in registered slots */
 static uring_job accept_job;
+/* K_CANCEL also tags uring_close_direct: nothing waits for either. */
 static enum kind accept_tag = K_ACCEPT, signal_tag = K_SIGNAL, cancel_tag = K_CANCEL;
 static struct signalfd_siginfo siginfo;
 
@@ -103,22 +114,40 @@ static int count_fds(void)
 	return n - 1;   /* the DIR's own fd */
 }
 
-static void arm_accept(void)
+/* A queued job's fd is a slot of the registered table. */
+static void fixed_file(uring_job job)
 {
-	QUEUE(accept_job, uring_accept_multishot(ring, fixed_listener ? 0 : lfd, &accept_tag));
-	int ret = fixed_listener ? uring_job_set_flags(ring, accept_job, URING_FIXED_FILE) : 0;
+	int ret = uring_job_set_flags(ring, job, URING_FIXED_FILE);
 	if (ret < 0)
 		die("uring_job_set_flags", -ret);
+}
+
+static void arm_accept(void)
+{
+	int fd = fixed_listener ? 0 : lfd;
+	QUEUE(accept_job, direct ? uring_accept_multishot_direct(ring, fd, &accept_tag)
+				 : uring_accept_multishot(ring, fd, &accept_tag));
+	if (fixed_listener)
+		fixed_file(accept_job);
 }
 
 static void arm_recv(struct conn *c)
 {
 	QUEUE(c->recv, uring_recv_multishot(ring, c->fd, br, 0, c));
+	if (direct)
+		fixed_file(c->recv);
 }
 
+/* A slot is free for the next accept once its close has completed: the
+ * kernel allocates only empty slots, so nothing waits for it. */
 static void conn_close(struct conn *c)
 {
-	close(c->fd);
+	if (direct) {
+		uring_job job;
+		QUEUE(job, uring_close_direct(ring, (unsigned)c->fd, &cancel_tag));
+	} else {
+		close(c->fd);
+	}
 	conns[c->fd] = NULL;
 	free(c);
 }
@@ -135,6 +164,8 @@ static void queue_send(struct send *s)
 	char *buf = uring_buf_ring_buffer(br, s->bid, NULL);
 	uring_job job;
 	QUEUE(job, uring_send(ring, s->c->fd, buf + s->off, s->len - s->off, 0, s));
+	if (direct)
+		fixed_file(job);
 }
 
 /* A buffer is back in the ring: one starved recv can run again. */
@@ -163,7 +194,10 @@ static void on_accept(const uring_completion *cqe)
 	if (cqe->result >= 0) {
 		int fd = cqe->result;
 		struct conn *c = fd < MAX_CONNS && !stopping ? calloc(1, sizeof(*c)) : NULL;
-		if (!c) {
+		if (!c && direct) {
+			uring_job job;
+			QUEUE(job, uring_close_direct(ring, (unsigned)fd, &cancel_tag));
+		} else if (!c) {
 			close(fd);
 		} else {
 			*c = (struct conn){ .kind = K_RECV, .fd = fd };
@@ -184,9 +218,15 @@ static void on_recv(struct conn *c, const uring_completion *cqe)
 		if (!s)
 			die("malloc", ENOMEM);
 		*s = (struct send){ K_SEND, c, (unsigned)uring_completion_buffer_id(cqe), 0,
-				    (size_t)cqe->result };
+				    (size_t)cqe->result, NULL };
 		c->sends++;
-		queue_send(s);
+		if (c->tail) {
+			c->tail->next = s;   /* behind the send in flight */
+		} else {
+			c->head = s;
+			queue_send(s);
+		}
+		c->tail = s;
 	}
 	if (cqe->flags & URING_CQE_F_MORE)
 		return;
@@ -215,10 +255,20 @@ static void on_send(struct send *s, const uring_completion *cqe)
 		c->closing = 1;   /* the peer is gone: stop receiving too */
 		cancel(c->recv);
 	}
-	c->sends--;
-	unsigned bid = s->bid;
-	free(s);
-	buffer_returned(bid);
+	/* After a failed send the queued ones are dropped, unsent. */
+	struct send *next = cqe->result < 0 ? NULL : s->next;
+	for (struct send *d = s, *dn; d != next; d = dn) {
+		dn = d->next;
+		c->sends--;
+		unsigned bid = d->bid;
+		free(d);
+		buffer_returned(bid);
+	}
+	c->head = next;
+	if (next)
+		queue_send(next);
+	else
+		c->tail = NULL;
 	conn_maybe_close(c);
 }
 
@@ -325,6 +375,21 @@ static int signal_fd(void)
 	return fd;
 }
 
+/* With direct descriptors: a sparse table of MAX_CONNS slots for the
+ * accepted connections (5.19), the listener in slot 0 with -f (the kernel
+ * allocates only empty slots).  Without: the listener alone, with -f. */
+static void register_files(void)
+{
+	direct = !getenv("ECHO_SERVER_PLAIN") && uring_register_files_sparse(ring, MAX_CONNS) == 0;
+	int ret = 0;
+	if (direct && fixed_listener)
+		ret = uring_register_files_update(ring, 0, &lfd, 1) == 1 ? 0 : -EBADF;
+	else if (fixed_listener)
+		ret = uring_register_files(ring, &lfd, 1);
+	if (ret < 0)
+		die("uring_register_files", -ret);
+}
+
 static uint16_t bound_port(int fd)
 {
 	struct sockaddr_in a;
@@ -379,15 +444,11 @@ int main(int argc, char **argv)
 	int sfd = signal_fd();
 	ring = ring_create();
 	lfd = listener(port);
-	if (fixed_listener) {
-		int ret = uring_register_files(ring, &lfd, 1);
-		if (ret < 0)
-			die("uring_register_files", -ret);
-	}
+	register_files();
 	br = uring_buf_ring_create(ring, BUF_GROUP, nbufs, BUF_SIZE);
 	if (!br)
 		die("uring_buf_ring_create", errno);
-	printf("%u\n", bound_port(lfd));
+	printf("%u\npaths: direct descriptors %s\n", bound_port(lfd), direct ? "yes" : "no");
 	fflush(stdout);
 
 	arm_accept();
@@ -395,12 +456,15 @@ int main(int argc, char **argv)
 	QUEUE(sig, uring_read(ring, sfd, &siginfo, sizeof(siginfo), -1, &signal_tag));
 	event_loop();
 
-	/* Everything has completed: the ring owns nothing in flight. */
-	for (int fd = 0; fd < MAX_CONNS; fd++)
-		if (conns[fd])
-			conn_close(conns[fd]);
+	/* Everything has completed: the ring owns nothing in flight.  Slots
+	 * still filled are closed by uring_unregister_files. */
+	for (int fd = 0; fd < MAX_CONNS; fd++) {
+		if (conns[fd] && !direct)
+			close(fd);
+		free(conns[fd]);
+	}
 	int ret = uring_buf_ring_destroy(ring, br);
-	if (ret == 0 && fixed_listener)
+	if (ret == 0 && (fixed_listener || direct))
 		ret = uring_unregister_files(ring);
 	if (ret == 0)
 		ret = uring_exit(ring);
