@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -380,6 +381,15 @@ static int signal_fd(void)
  * allocates only empty slots).  Without: the listener alone, with -f. */
 static void register_files(void)
 {
+	/* The kernel refuses a table larger than RLIMIT_NOFILE (-EMFILE), and
+	 * many systems start processes at 1024 of a 4096 hard limit: raise the
+	 * soft limit, as servers do, before asking for the table. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < MAX_CONNS &&
+	    nofile.rlim_max >= MAX_CONNS) {
+		nofile.rlim_cur = MAX_CONNS;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	direct = !getenv("ECHO_SERVER_PLAIN") && uring_register_files_sparse(ring, MAX_CONNS) == 0;
 	int ret = 0;
 	if (direct && fixed_listener)
