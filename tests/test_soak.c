@@ -431,7 +431,6 @@ static void sqpoll_sketch_stays_bounded_over_a_million_ops(void **state)
 	assert_true(fd >= 0);
 	char byte = 'x';
 	struct iovec iov = { &byte, 1 };
-	size_t size_at_checkpoint = 0;
 	for (unsigned round = 0; round < SOAK_OPS / 2; round++) {
 		assert_true(uring_noop(t, NULL) > 0);
 		uring_job w = uring_writev(t, fd, &iov, 1, -1, NULL);
@@ -457,10 +456,10 @@ static void sqpoll_sketch_stays_bounded_over_a_million_ops(void **state)
 		if (round % 50000 == 49999) {
 			uring_stats s;
 			uring_get_debug_stats(t, &s);
+			/* Bounded at two chunks: when the second chunk is first
+			 * needed depends on how far the poll thread lags, which
+			 * varies (arm64 under TCG took it after 10^5 rounds). */
 			assert_true(s.sketch_buffer_size <= 2 * 16384);
-			if (size_at_checkpoint)
-				assert_int_equal(s.sketch_buffer_size, size_at_checkpoint);
-			size_at_checkpoint = s.sketch_buffer_size;
 		}
 	}
 	assert_int_equal(uring_exit(t), 0);
