@@ -79,16 +79,22 @@ int uring_register_wait_region(uring *t, unsigned n)
 	return 0;
 }
 
+/* The ring's region if slot is inside it: 0, -ENXIO (no region) or
+ * -EINVAL (a slot outside it). */
+static int slot_check(const uring *t, unsigned slot)
+{
+	if (!t->wait_region)
+		return -ENXIO;
+	return slot < t->wait_region->n ? 0 : -EINVAL;
+}
+
 int uring_wait_region_set(uring *t, unsigned slot, const uring_wait_options *o)
 {
 	if (!t || !o)
 		return -EINVAL;
-	struct uring__wait_region *r = t->wait_region;
-	if (!r)
-		return -ENXIO;
-	if (slot >= r->n)
-		return -EINVAL;
-	int ret = uring__wait_options_check(t, o);
+	int ret = slot_check(t, slot);
+	if (ret == 0)
+		ret = uring__wait_options_check(t, o);
 	if (ret < 0)
 		return ret;
 	struct uring__reg_wait w = {
@@ -102,6 +108,7 @@ int uring_wait_region_set(uring *t, unsigned slot, const uring_wait_options *o)
 		w.ts.tv_nsec = (int64_t)(o->timeout_ns % 1000000000u);
 	}
 	/* Plain stores: the kernel reads the entry inside our next enter. */
+	struct uring__wait_region *r = t->wait_region;
 	r->slots[slot] = w;
 	r->enter_flags[slot] = ((o->flags & URING_WAIT_NO_IOWAIT) ? IORING_ENTER_NO_IOWAIT : 0) |
 			       ((o->flags & URING_WAIT_ABSOLUTE) ? IORING_ENTER_ABS_TIMER : 0);
@@ -112,11 +119,10 @@ int uring_wait_registered(uring *t, uring_completion *out, unsigned max, unsigne
 {
 	if (!t || !out || min == 0 || min > max || min > t->cq.entries)
 		return -EINVAL;
+	int ret = slot_check(t, slot);
+	if (ret < 0)
+		return ret;
 	struct uring__wait_region *r = t->wait_region;
-	if (!r)
-		return -ENXIO;
-	if (slot >= r->n)
-		return -EINVAL;
 	if (t->setup_flags & IORING_SETUP_R_DISABLED)
 		return -EBADFD;   /* not enabled yet: the kernel would refuse the enter */
 	uintptr_t offset = slot * sizeof(struct uring__reg_wait);
