@@ -5,7 +5,8 @@
  *
  * mt-echo: a TCP echo server on several threads, each with its own ring.
  *
- *   mt-echo [-w WORKERS] [-m direct|message|pipe] [-1] PORT   (PORT 0: an ephemeral port)
+ *   mt-echo [-w WORKERS] [-m direct|message|pipe] [-1] [-b NBUFS] PORT
+ *                                             (PORT 0: an ephemeral port)
  *
  * The main thread's ring accepts connections and hands each to the next of
  * WORKERS worker threads (4 by default, at most 64) in turn; a worker's ring
@@ -14,7 +15,8 @@
  * On SIGINT or SIGTERM it stops accepting and tells every worker to stop;
  * a worker cancels its receives, lets its sends finish and closes its
  * connections.  The last lines are each worker's count of connections and
- * the fds leaked; exit status 0, 1 on an error, 2 on bad usage.
+ * of receives that ran out of buffers, and the fds leaked; exit status 0,
+ * 1 on an error, 2 on bad usage.
  *
  * Handing a connection over (-m: one of these; by default the first the
  * kernel has):
@@ -29,7 +31,9 @@
  *    worker's ring reads.
  * Receiving: multishot accept (5.19) and multishot recv over a
  * provided-buffer ring (6.0) where the kernel has them and -1 is not given,
- * else one-shot accept and recv into the connection's own buffer.  Either
+ * else one-shot accept and recv into the connection's own buffer.  -b: the
+ * buffers in each worker's ring (256; with a few, receives run out of them
+ * and wait for a send to give one back).  Either
  * way a connection has at most one send in flight, so bytes go back in the
  * order they came.
  */
@@ -51,10 +55,10 @@
 #include "uring.h"
 
 #define MAX_WORKERS   64
-#define MAX_CONNS     4096   /* per worker: fds or slots below this */
+/* A registered table may not be larger than RLIMIT_NOFILE, often 1024. */
+#define MAX_CONNS     1024   /* per worker: fds or slots below this */
 #define ACCEPT_SLOTS  1024   /* the main ring's table (direct) */
 #define BUF_SIZE      4096
-#define NBUFS         256    /* per worker's buffer ring */
 
 enum mode { M_PIPE, M_MESSAGE, M_DIRECT };   /* in the order kernels got them */
 static const char *const mode_names[] = { "pipe", "message", "direct" };
@@ -100,6 +104,8 @@ struct worker {
 	struct conn *starved;
 	int stopping;
 	unsigned served;
+	unsigned held;         /* ring buffers in chunks, not yet given back */
+	unsigned long starvations;   /* receives ended by -ENOBUFS */
 };
 
 struct handoff {               /* a connection on its way to a worker */
@@ -111,6 +117,7 @@ struct handoff {               /* a connection on its way to a worker */
 static enum mode mode;
 static int oneshot;            /* -1, or a kernel without multishot */
 static unsigned nworkers = 4;
+static unsigned nbufs = 256;   /* in each worker's buffer ring */
 static struct worker *workers;
 static pthread_barrier_t ready;
 static enum kind accept_tag = K_ACCEPT, signal_tag = K_SIGNAL, pipe_tag = K_PIPE,
@@ -225,6 +232,12 @@ static void wake_starved(struct worker *w)
 	}
 }
 
+static void give_back(struct worker *w, int bid)
+{
+	uring_buf_ring_recycle(w->br, (unsigned)bid);
+	w->held--;
+}
+
 /* Drops the chunk being sent; returns whether a ring buffer came back. */
 static int chunk_done(struct conn *c)
 {
@@ -235,7 +248,7 @@ static int chunk_done(struct conn *c)
 	int bid = k->bid;
 	free(k);
 	if (bid >= 0)
-		uring_buf_ring_recycle(c->w->br, (unsigned)bid);
+		give_back(c->w, bid);
 	return bid >= 0;
 }
 
@@ -260,10 +273,11 @@ static void on_recv(struct conn *c, const uring_completion *cqe)
 	if (cqe->result > 0) {
 		int bid = w->br ? uring_completion_buffer_id(cqe) : -1;
 		char *p = w->br ? uring_buf_ring_buffer(w->br, (unsigned)bid, NULL) : c->buf;
+		w->held += bid >= 0;
 		if (!c->closing) {
 			on_data(c, p, (size_t)cqe->result, bid);
 		} else if (bid >= 0) {   /* its sends failed: nowhere to echo */
-			uring_buf_ring_recycle(w->br, (unsigned)bid);
+			give_back(w, bid);
 			wake_starved(w);   /* c is not starved: its recv is armed */
 		}
 	}
@@ -271,6 +285,11 @@ static void on_recv(struct conn *c, const uring_completion *cqe)
 		return;   /* a multishot recv still armed */
 	c->recv = 0;
 	if (cqe->result == -ENOBUFS && !w->stopping && !c->closing) {
+		w->starvations++;
+		if (w->held < nbufs) {
+			arm_recv(c);   /* given back since the kernel ran out */
+			return;
+		}
 		c->starving = 1;   /* until a send gives a buffer back */
 		c->next_starved = w->starved;
 		w->starved = c;
@@ -383,7 +402,7 @@ static void *worker_main(void *arg)
 	int ret = mode == M_DIRECT ? uring_register_files_sparse(w->ring, MAX_CONNS) : 0;
 	if (ret < 0)
 		die("uring_register_files_sparse", -ret);
-	if (!oneshot && !(w->br = uring_buf_ring_create(w->ring, 0, NBUFS, BUF_SIZE)))
+	if (!oneshot && !(w->br = uring_buf_ring_create(w->ring, 0, nbufs, BUF_SIZE)))
 		die("uring_buf_ring_create", errno);
 	if (mode == M_PIPE)
 		arm_pipe_read(w);
@@ -591,6 +610,12 @@ static int parse_args(int argc, char **argv, uint16_t *port)
 			if (*end || n == 0 || n > MAX_WORKERS)
 				return -2;
 			nworkers = (unsigned)n;
+		} else if (strcmp(argv[i], "-b") == 0 && i + 1 < argc - 1) {
+			char *end;
+			unsigned long n = strtoul(argv[++i], &end, 10);
+			if (*end || n == 0 || n > 32768 || (n & (n - 1)))
+				return -2;
+			nbufs = (unsigned)n;
 		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc - 1) {
 			i++;
 			for (asked = M_DIRECT; asked >= 0 && strcmp(argv[i], mode_names[asked]); asked--)
@@ -630,7 +655,7 @@ int main(int argc, char **argv)
 	uint16_t port;
 	int asked = parse_args(argc, argv, &port);
 	if (asked == -2) {
-		fprintf(stderr, "usage: mt-echo [-w WORKERS] [-m direct|message|pipe] [-1] PORT\n");
+		fprintf(stderr, "usage: mt-echo [-w WORKERS] [-m direct|message|pipe] [-1] [-b NBUFS] PORT\n");
 		return 2;
 	}
 	int fds_at_start = count_fds();
@@ -662,7 +687,8 @@ int main(int argc, char **argv)
 		stop_worker(&workers[i]);
 	for (unsigned i = 0; i < nworkers; i++) {
 		pthread_join(workers[i].thread, NULL);
-		printf("worker %u: %u connections\n", i, workers[i].served);
+		printf("worker %u: %u connections, %lu starved receives\n", i, workers[i].served,
+		       workers[i].starvations);
 	}
 	if ((ret = uring_exit(ring)) < 0)
 		die("uring_exit", -ret);
