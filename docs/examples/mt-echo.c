@@ -33,9 +33,9 @@
  * provided-buffer ring (6.0) where the kernel has them and -1 is not given,
  * else one-shot accept and recv into the connection's own buffer.  -b: the
  * buffers in each worker's ring (256; with a few, receives run out of them
- * and wait for a send to give one back).  Either
- * way a connection has at most one send in flight, so bytes go back in the
- * order they came.
+ * and wait for a send to give one back).  Either way a connection has at
+ * most one send in flight: with two, the rest of a short send would go out
+ * after the next, so bytes would not go back in the order they came.
  */
 #define _GNU_SOURCE 1
 #include <arpa/inet.h>
