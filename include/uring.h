@@ -690,7 +690,7 @@ URING_API uring_job uring_send_zc(uring *t, int fd, const void *buf, size_t len,
  * payload_full_len the datagram's whole length.  fds passed over a Unix
  * socket (SCM_RIGHTS) arrive close-on-exec in the control area: the
  * caller's to close.  Refused: -EINVAL (NULL t,
- * MSG_WAITALL, br NULL or another ring's, msg_namelen too large, buffers
+ * MSG_WAITALL, br NULL or another ring's or incremental, msg_namelen too large, buffers
  * not a multiple of 8 bytes or too small for the header the lengths ask
  * for), -EFAULT (NULL tmpl), -EOPNOTSUPP (before 6.0).
  */

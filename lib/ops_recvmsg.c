@@ -51,6 +51,13 @@ static int template_check(const uring_buf_ring *br, const struct msghdr *tmpl)
 		return -EINVAL;
 	if (br->buf_size % CMSG_ALIGNMENT || br->buf_size < header_room(tmpl))
 		return -EINVAL;
+	/* An incremental ring: the kernel writes each message's header where
+	 * the previous message ended, at any byte offset, so the header and
+	 * the control messages would be misaligned and uring_recv_msg_parse,
+	 * which reads from the buffer's start, would see the first message
+	 * again.  The kernel accepts it (6.12 to 7.2); refused here. */
+	if (br->inc)
+		return -EINVAL;
 	return 0;
 }
 

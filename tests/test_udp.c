@@ -371,6 +371,12 @@ static void recv_msg_multishot_refusals(void **state)
 	assert_int_equal(uring_recv_msg_multishot(t, srv, br, &huge_name, 0, NULL), -EINVAL);
 	assert_int_equal(uring_recv_msg_multishot(t, srv, br, &no_room, 0, NULL), -EINVAL);
 	assert_int_equal(uring_recv_msg_multishot(t, srv, odd, &tmpl, 0, NULL), -EINVAL);
+	if (uring_feature_supported(t, URING_FEATURE_BUF_RING_INC)) {
+		/* its headers would land at odd offsets the parser cannot see */
+		uring_buf_ring *inc = uring_buf_ring_create2(t, 6, 2, 64, URING_BUF_RING_INC);
+		assert_non_null(inc);
+		assert_int_equal(uring_recv_msg_multishot(t, srv, inc, &tmpl, 0, NULL), -EINVAL);
+	}
 	uring *other = ring_or_skip(4, NULL);
 	assert_int_equal(uring_recv_msg_multishot(other, srv, br, &tmpl, 0, NULL), -EINVAL);
 	assert_int_equal(uring_exit(other), 0);
