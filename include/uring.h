@@ -614,6 +614,8 @@ URING_API int uring_buf_ring_push(uring_buf_ring *br, unsigned bid, size_t len);
  * uring_buf_ring_pieces (each piece: the bytes of a buffer that were sent),
  * after which those buffers are the caller's to fill and push again.  The
  * kernel may post several (URING_CQE_F_MORE).  -ENOBUFS: nothing pushed.
+ * A failed send (-EPIPE...) with a buffer id consumed the buffers it took:
+ * uring_buf_ring_pieces gives them back as empty pieces.
  * Refused: -EINVAL (NULL br, another ring's, not a send ring, MSG_WAITALL),
  * -EOPNOTSUPP (before 6.10).
  */

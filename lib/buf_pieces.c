@@ -39,14 +39,33 @@ static int walk(uring_buf_ring *br, const uring_completion *c, uring_buf_piece *
 	return n;
 }
 
+/* A failed send's buffers, each an empty piece: the caller's to push again. */
+static int walk_failed(uring_buf_ring *br, unsigned bid, uring_buf_piece *out, unsigned max)
+{
+	unsigned n = br->st[bid].failed;
+	if (n == 0)
+		return -EINVAL;   /* taken already */
+	if (n > max)
+		return -ENOSPC;
+	br->st[bid].failed = 0;
+	for (unsigned i = 0; i < n; i++) {
+		out[i] = (uring_buf_piece){ .ptr = br->bufs + (size_t)bid * br->buf_size, .bid = bid,
+					    .done = 1 };
+		bid = br->st[bid].next;
+	}
+	return (int)n;
+}
+
 int uring_buf_ring_pieces(uring_buf_ring *br, const uring_completion *c, uring_buf_piece *out,
 			  unsigned max)
 {
 	if (!br || !c || !out)
 		return -EINVAL;
 	int bid = uring_completion_buffer_id(c);
-	if (bid < 0 || (unsigned)bid >= br->nbufs || c->result < 0)
+	if (bid < 0 || (unsigned)bid >= br->nbufs)
 		return -EINVAL;
+	if (c->result < 0)
+		return br->send ? walk_failed(br, (unsigned)bid, out, max) : -EINVAL;
 	/* Checked whole before anything is taken, so a refusal changes nothing. */
 	int n = walk(br, c, NULL);
 	if (n < 0)

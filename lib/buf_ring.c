@@ -215,6 +215,37 @@ static struct uring_buf_ring *find_group(uring *t, uint16_t group)
  * kernel's when an incremental ring says BUF_MORE (io_kbuf_inc_commit left
  * it at the head); every other one is the caller's until recycled.
  */
+/*
+ * A send bundle that failed (-EPIPE, -ECONNRESET) after selecting its
+ * buffers: the CQE names the first one and carries the error, not a count,
+ * yet the kernel moved its head over every buffer it selected (seen on
+ * 6.18: three pushed, all three gone).  Its head says how many: ask it
+ * (IORING_REGISTER_PBUF_STATUS, 6.8, older than send bundles) and give the
+ * caller each buffer up to it.  A send ring feeds one stream, so no later
+ * send has moved the head meanwhile.  If the kernel refuses the query (a
+ * restricted ring), only the named buffer comes back.
+ */
+static void send_failed(uring *t, struct uring_buf_ring *br, unsigned bid)
+{
+	struct uring__buf_status status = { .buf_group = br->group };
+	uint16_t pos = br->st[bid].pos;
+	unsigned n = 1;
+	if (uring__register(t, IORING_REGISTER_PBUF_STATUS, &status, 1) == 0)
+		n = (uint16_t)((uint16_t)status.head - pos);
+	/* The head is past the named buffer and not past our tail. */
+	if (n == 0 || n > (uint16_t)(br->tail - pos))
+		n = 1;
+	br->st[bid].failed = (uint16_t)n;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned b = br->ring[(uint16_t)(pos + i) & (br->nbufs - 1)].bid;
+		assert(b < br->nbufs);
+		br->st[b].next = br->ring[(uint16_t)(pos + i + 1) & (br->nbufs - 1)].bid;
+		if (__builtin_expect(t->tools != 0, 0))
+			uring__lend_buffer_out(br, b, 0, br->st[b].len);
+		set_lent(br, b);
+	}
+}
+
 void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid, int32_t res, uint32_t cqe_flags)
 {
 	struct uring_buf_ring *br = find_group(t, group);
@@ -225,6 +256,10 @@ void uring__buf_ring_lend(uring *t, uint16_t group, unsigned bid, int32_t res, u
 	/* Nothing consumed: an incremental buffer stays at the kernel's head. */
 	if (br->inc && res <= 0)
 		return;
+	if (br->send && res < 0) {
+		send_failed(t, br, bid);
+		return;
+	}
 	size_t left = res > 0 ? (size_t)res : 0;
 	for (;;) {
 		struct uring__buf_state *s = &br->st[bid];

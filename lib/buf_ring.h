@@ -21,6 +21,8 @@ struct uring__buf_state {
 	uint32_t len;            /* bytes published: buf_size, or what a send ring was given */
 	uint32_t got, taken;
 	uint16_t pos, next;
+	uint16_t failed;         /* a send ring's failed send started here: the buffers
+				  * it consumed, to be walked once as empty pieces */
 };
 
 struct uring_buf_ring {

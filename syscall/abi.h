@@ -523,6 +523,14 @@ struct uring__buf_reg {
 _Static_assert(sizeof(struct uring__buf_reg) == 40, "io_uring_buf_reg");
 #define IOU_PBUF_RING_INC 2u   /* uring__buf_reg.flags: incremental consumption, 6.12 */
 
+/* IORING_REGISTER_PBUF_STATUS (6.8): where the kernel's head of a group is. */
+struct uring__buf_status {
+	uint32_t buf_group;
+	uint32_t head;         /* out: entries the kernel consumed (mod 2^16) */
+	uint32_t resv[8];
+};
+_Static_assert(sizeof(struct uring__buf_status) == 40, "io_uring_buf_status");
+
 /* IORING_REGISTER_SYNC_CANCEL (6.0) */
 struct uring__sync_cancel_reg {
 	uint64_t addr;

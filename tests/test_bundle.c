@@ -520,6 +520,65 @@ static void send_bundle_sends_pushed_buffers_in_order(void **state)
 	assert_int_equal(uring_exit(t), 0);
 }
 
+/*
+ * A send bundle to a peer that is gone: the completion carries -EPIPE and
+ * the first buffer's id, and the kernel has consumed all three buffers it
+ * selected.  Walked, they come back as empty pieces, each the caller's to
+ * push again; a send on a live socket then sends them in order.
+ */
+static void failed_send_bundle_gives_every_buffer_back(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(16, NULL);
+	require_send_bundle(t);
+	int dead[2], cl, sv;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, dead), 0);
+	close(dead[1]);
+	tcp_pair(&cl, &sv);
+	uring_buf_ring *br = uring_buf_ring_create2(t, 13, 8, 16, URING_BUF_RING_SEND);
+	assert_non_null(br);
+	for (unsigned bid = 0; bid < 3; bid++) {
+		memset(buffer_of(br, bid), 'a' + (int)bid, 16);
+		assert_int_equal(uring_buf_ring_push(br, bid, 16), 0);
+	}
+	uring_job job = uring_send_bundle(t, dead[0], br, MSG_NOSIGNAL, NULL);
+	assert_true(job > 0);
+	uring_completion c = wait_one(t);
+	assert_int_equal(c.job, job);
+	assert_int_equal(c.result, -EPIPE);
+	assert_int_equal(uring_completion_buffer_id(&c), 0);
+	uring_buf_piece pc[8];
+	assert_int_equal(uring_buf_ring_pieces(br, &c, pc, 2), -ENOSPC);
+	assert_int_equal(uring_buf_ring_pieces(br, &c, pc, 8), 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(pc[i].bid, i);
+		assert_int_equal(pc[i].len, 0);
+		assert_true(pc[i].done);
+	}
+	assert_int_equal(uring_buf_ring_pieces(br, &c, pc, 8), -EINVAL);   /* taken once */
+	for (unsigned bid = 0; bid < 3; bid++)
+		assert_int_equal(uring_buf_ring_push(br, bid, 16), 0);
+	job = uring_send_bundle(t, cl, br, 0, NULL);
+	size_t total = 0;
+	do {
+		c = wait_one(t);
+		assert_int_equal(c.job, job);
+		assert_true(c.result > 0);
+		total += (size_t)c.result;
+		assert_true(uring_buf_ring_pieces(br, &c, pc, 8) > 0);
+	} while (c.flags & URING_CQE_F_MORE);
+	/* exactly the three buffers: none of them was still in the ring */
+	assert_int_equal(total, 48);
+	unsigned char got[48];
+	assert_int_equal(recv(sv, got, sizeof(got), MSG_WAITALL), 48);
+	for (unsigned i = 0; i < 48; i++)
+		assert_int_equal(got[i], 'a' + i / 16);
+	close(dead[0]);
+	close(cl);
+	close(sv);
+	assert_int_equal(uring_exit(t), 0);
+}
+
 /* A send ring and a receive ring are not interchangeable. */
 static void send_ring_arguments_refused(void **state)
 {
@@ -690,6 +749,7 @@ int main(void)
 		cmocka_unit_test(recv_bundle_spans_buffers_in_ring_order),
 		cmocka_unit_test(multishot_bundle_on_an_incremental_ring),
 		cmocka_unit_test(send_bundle_sends_pushed_buffers_in_order),
+		cmocka_unit_test(failed_send_bundle_gives_every_buffer_back),
 		cmocka_unit_test(send_ring_arguments_refused),
 		cmocka_unit_test(bundle_and_piece_arguments_refused),
 		cmocka_unit_test(refused_where_the_kernel_lacks_them),
