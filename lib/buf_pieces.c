@@ -42,9 +42,9 @@ static int walk(uring_buf_ring *br, const uring_completion *c, uring_buf_piece *
 /* A failed send's buffers, each an empty piece: the caller's to push again. */
 static int walk_failed(uring_buf_ring *br, unsigned bid, uring_buf_piece *out, unsigned max)
 {
-	unsigned n = br->st[bid].failed;
-	if (n == 0)
-		return -EINVAL;   /* taken already */
+	if (br->st[bid].failed == 0)
+		return -EINVAL;   /* walked already */
+	unsigned n = br->st[bid].failed - 1u;   /* 0: the kernel kept them all */
 	if (n > max)
 		return -ENOSPC;
 	br->st[bid].failed = 0;

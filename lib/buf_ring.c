@@ -232,10 +232,11 @@ static void send_failed(uring *t, struct uring_buf_ring *br, unsigned bid)
 	unsigned n = 1;
 	if (uring__register(t, IORING_REGISTER_PBUF_STATUS, &status, 1) == 0)
 		n = (uint16_t)((uint16_t)status.head - pos);
-	/* The head is past the named buffer and not past our tail. */
-	if (n == 0 || n > (uint16_t)(br->tail - pos))
+	/* A head behind the named buffer (0: nothing consumed) or past our
+	 * tail would be a kernel we do not know; trust the CQE's one buffer. */
+	if (n > (uint16_t)(br->tail - pos))
 		n = 1;
-	br->st[bid].failed = (uint16_t)n;
+	br->st[bid].failed = (uint16_t)(n + 1);
 	for (unsigned i = 0; i < n; i++) {
 		unsigned b = br->ring[(uint16_t)(pos + i) & (br->nbufs - 1)].bid;
 		assert(b < br->nbufs);

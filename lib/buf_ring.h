@@ -21,8 +21,9 @@ struct uring__buf_state {
 	uint32_t len;            /* bytes published: buf_size, or what a send ring was given */
 	uint32_t got, taken;
 	uint16_t pos, next;
-	uint16_t failed;         /* a send ring's failed send started here: the buffers
-				  * it consumed, to be walked once as empty pieces */
+	uint16_t failed;         /* a send ring's failed send started here: 1 + the
+				  * buffers it consumed, walked once as empty pieces;
+				  * 0: none, or walked */
 };
 
 struct uring_buf_ring {

@@ -95,7 +95,7 @@ enum kind {
 	K_NOOP, K_TIMEOUT, K_CANCEL, K_RW, K_OPEN, K_CLOSE, K_PATH, K_SOCKET,
 	K_ACCEPT, K_NET, K_RECV_MSG, K_ACCEPT_MS, K_RECV_MS, K_SEND_ZC,
 	K_LINK_TIMEOUT, K_MSG_RING, K_CANCEL_MATCH, K_DIRECT, K_INSTALL, K_POLL_MS, K_TIMEOUT_MS,
-	K_OTHER,
+	K_SEND_BUNDLE, K_OTHER,
 };
 
 #define MAX_JOBS  512          /* the model's capacity: room for the drain's cancels */
@@ -105,6 +105,8 @@ enum kind {
 #define N_SLOTS   16u          /* data buffers per ring: N_SLOTS * SLOT_SIZE */
 #define FIXED_LEN 65536u
 #define N_CHUNKS  16
+#define SEND_GROUP 5           /* the send ring's group; receive rings take 0..3 */
+#define SEND_BUFS  8u
 
 struct job {
 	uring_job id;
@@ -145,7 +147,11 @@ struct ring_model {
 	bool chunk_taken[N_CHUNKS];
 	uring_buf_ring *br;
 	unsigned br_group;
-	unsigned ms_recv_live;     /* live multishot recvs using br */
+	bool br_inc;               /* br hands buffers out in pieces (URING_BUF_RING_INC) */
+	unsigned ms_recv_live;     /* live jobs selecting from br */
+	uring_buf_ring *sbr;       /* a URING_BUF_RING_SEND ring, SEND_BUFS buffers */
+	unsigned sbr_pushed;       /* bit per buffer pushed and not yet handed back */
+	unsigned sbr_live;         /* live send_bundle jobs */
 	unsigned br_groups;        /* groups registered on this ring (bit per group) */
 	unsigned files_registered;
 	uring_msghdr *mh;
@@ -293,7 +299,41 @@ static void ms_buffer_done(struct ring_model *m, const struct job *j, const urin
 			}
 		}
 	}
-	CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
+	if (j->recvmsg) {
+		CHECK(uring_buf_ring_recycle(m->br, (unsigned)bid) == 0, "recycle %d", bid);
+		return;
+	}
+	/* Every other job is walked by pieces: a bundle spans several
+	 * buffers, and an incremental buffer still filling is not recycled. */
+	uring_buf_piece pieces[8];
+	int n = uring_buf_ring_pieces(m->br, c, pieces, 8);
+	CHECK(n >= 1, "pieces of buffer %d (result %d, flags %x): %d", bid, c->result, c->flags, n);
+	bool more = false, any_done = false;
+	for (int i = 0; i < n; i++) {
+		more |= !pieces[i].done;
+		any_done |= pieces[i].done;
+	}
+	CHECK(more == (m->br_inc && (c->flags & URING_CQE_F_BUF_MORE)), "a piece not done (flags %x)",
+	      c->flags);
+	CHECK(uring_buf_ring_recycle_pieces(m->br, pieces, (unsigned)n) == 0, "recycle_pieces");
+	/* a done buffer is the kernel's again: naming it twice is refused */
+	CHECK(uring_buf_ring_recycle_pieces(m->br, pieces, (unsigned)n) == (any_done ? -EINVAL : 0),
+	      "recycle_pieces twice");
+}
+
+/* A send bundle's buffers come back to the caller, ready to push again. */
+static void send_bundle_done(struct ring_model *m, const uring_completion *c)
+{
+	if (uring_completion_buffer_id(c) < 0)
+		return;
+	uring_buf_piece pieces[SEND_BUFS];
+	int n = uring_buf_ring_pieces(m->sbr, c, pieces, SEND_BUFS);
+	/* a failed send: the buffers it consumed, perhaps none */
+	CHECK(c->result < 0 ? n >= 0 : n >= 1, "send bundle pieces (result %d): %d", c->result, n);
+	for (int i = 0; i < n; i++) {
+		CHECK(m->sbr_pushed & (1u << pieces[i].bid), "sent buffer %u was not pushed", pieces[i].bid);
+		m->sbr_pushed &= ~(1u << pieces[i].bid);
+	}
 }
 
 static void job_done(struct world *w, struct ring_model *m, struct job *j, int32_t res)
@@ -327,6 +367,9 @@ static void job_done(struct world *w, struct ring_model *m, struct job *j, int32
 	}
 	case K_RECV_MS:
 		m->ms_recv_live--;
+		break;
+	case K_SEND_BUNDLE:
+		m->sbr_live--;
 		break;
 	case K_MSG_RING: {
 		struct ring_model *to = &w->r[j->fd];
@@ -391,13 +434,15 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 	}
 	if (c->flags & URING_CQE_F_MORE) {
 		CHECK(j->kind == K_ACCEPT_MS || j->kind == K_RECV_MS || j->kind == K_SEND_ZC ||
-		      j->kind == K_POLL_MS || j->kind == K_TIMEOUT_MS,
+		      j->kind == K_POLL_MS || j->kind == K_TIMEOUT_MS || j->kind == K_SEND_BUNDLE,
 		      "F_MORE on a single-shot job (kind %d)", j->kind);
 		j->got_more = true;
 		if (j->kind == K_ACCEPT_MS && c->result >= 0)
 			own_fd(w, c->result, FD_SOCK);
 		if (j->kind == K_RECV_MS)
 			ms_buffer_done(m, j, c);
+		if (j->kind == K_SEND_BUNDLE)
+			send_bundle_done(m, c);
 		return;
 	}
 	if (c->flags & URING_CQE_F_NOTIF) {
@@ -408,6 +453,8 @@ static void completion(struct world *w, struct ring_model *m, const uring_comple
 	}
 	if (j->kind == K_RECV_MS)
 		ms_buffer_done(m, j, c);
+	if (j->kind == K_SEND_BUNDLE)
+		send_bundle_done(m, c);
 	job_done(w, m, j, c->result);
 }
 
@@ -434,7 +481,8 @@ static bool lacks_something(uring *t)
 		if (!uring_feature_supported(t, f))
 			return true;
 	static const unsigned newer[] = { URING_FEATURE_SOCKET_CMD, URING_FEATURE_GETSOCKNAME,
-					  URING_FEATURE_NAPI };
+					  URING_FEATURE_NAPI, URING_FEATURE_BUF_RING_INC,
+					  URING_FEATURE_RECV_BUNDLE, URING_FEATURE_SEND_BUNDLE };
 	for (unsigned i = 0; i < sizeof(newer) / sizeof(newer[0]); i++)
 		if (!uring_feature_supported(t, newer[i]))
 			return true;
@@ -612,6 +660,7 @@ static void ring_free_memory(struct ring_model *m)
 	m->sx = NULL;
 	m->peers = NULL;
 	m->eventfd = -1;
+	m->br = m->sbr = NULL;   /* freed by uring_exit */
 }
 
 static bool ring_open(struct world *w, struct ring_model *m, uint8_t depth_sel, uint8_t flag_sel)
@@ -676,7 +725,6 @@ static void ring_try_exit(struct world *w, int which)
 	}
 	CHECK(ret == 0, "exit of an idle ring returned %d", ret);
 	m->t = NULL;
-	m->br = NULL;   /* freed by uring_exit */
 	ring_free_memory(m);
 }
 
@@ -1011,7 +1059,6 @@ static void op_cancel_match(struct world *w, struct ring_model *m, struct input 
 		CHECK(ret == 0, "exit_graceful %d", ret);
 		CHECK(m->live == 0, "exit_graceful released the ring with %u jobs live", m->live);
 		m->t = NULL;
-		m->br = NULL;
 		ring_free_memory(m);
 		return;
 	}
@@ -1691,6 +1738,65 @@ static void op_socket(struct world *w, struct ring_model *m, struct input *in)
 	}
 }
 
+/* The send ring: create (with bad flag sets), push, send_bundle, destroy. */
+static void op_send_ring(struct world *w, struct ring_model *m, int fd, uint8_t a, uint8_t bsel, uint16_t lsel)
+{
+	if (!m->sbr) {
+		unsigned flags = (a & 3) == 3 ? URING_BUF_RING_SEND | URING_BUF_RING_INC :
+				 (a & 3) == 2 ? URING_BUF_RING_SEND | 4 : URING_BUF_RING_SEND;
+		errno = 0;
+		uring_buf_ring *br = uring_buf_ring_create2(m->t, SEND_GROUP, SEND_BUFS, 256, flags);
+		if (flags != URING_BUF_RING_SEND)
+			CHECK(!br && errno == EINVAL, "send ring with flags %x", flags);
+		else if (!uring_feature_supported(m->t, URING_FEATURE_BUF_RING))
+			CHECK(!br && errno == EOPNOTSUPP, "send ring without the feature");
+		else
+			CHECK(br, "send ring: %s", strerror(errno));
+		m->sbr = br;
+		m->sbr_pushed = 0;
+		return;
+	}
+	switch (bsel % 4) {
+	case 0:
+	case 1: {
+		unsigned bid = a % (SEND_BUFS + 1);
+		size_t len = lsel % 300;
+		bool ok = bid < SEND_BUFS && !(m->sbr_pushed & (1u << bid)) && len > 0 && len <= 256;
+		/* a pushed buffer is the kernel's (poisoned): write only the caller's */
+		if (ok)
+			memset(uring_buf_ring_buffer(m->sbr, bid, NULL), 'a' + (int)bid, len);
+		int ret = uring_buf_ring_push(m->sbr, bid, len);
+		CHECK(ret == (ok ? 0 : -EINVAL), "push %u of %zu bytes: %d", bid, len, ret);
+		if (ok)
+			m->sbr_pushed |= 1u << bid;
+		return;
+	}
+	case 2: {
+		if (!room(m))
+			return;
+		int flags = (a & 0x20) ? MSG_WAITALL : (a & 0x40) ? MSG_DONTWAIT : 0;
+		int ex = flags == MSG_WAITALL ? -EINVAL :
+			 !uring_feature_supported(m->t, URING_FEATURE_SEND_BUNDLE) ? -EOPNOTSUPP : 0;
+		struct job *j = QUEUE(m, uring_send_bundle(m->t, fd, m->sbr, flags, data_), ex,
+				      K_SEND_BUNDLE, false, "send_bundle");
+		if (j)
+			m->sbr_live++;
+		/* a receive into the caller's data is refused */
+		CHECK(uring_recv_multishot(m->t, fd, m->sbr, 0, NULL) == -EINVAL, "recv into a send ring");
+		CHECK(uring_buf_ring_recycle(m->sbr, 0) == -EINVAL, "recycle on a send ring");
+		return;
+	}
+	default: {
+		int ret = uring_buf_ring_destroy(m->t, m->sbr);
+		CHECK(m->sbr_live ? ret == -EBUSY : ret == 0, "send ring destroy %d with %u sends", ret,
+		      m->sbr_live);
+		if (ret == 0)
+			m->sbr = NULL;
+		return;
+	}
+	}
+}
+
 static void op_net(struct world *w, struct ring_model *m, struct input *in)
 {
 	uint8_t what = u8(in), a = u8(in), bsel = u8(in);
@@ -1705,7 +1811,7 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 		expect = -EINVAL;
 	}
 	int flags = (a & 0x40) ? MSG_DONTWAIT : 0;
-	switch (what % 7) {
+	switch (what % 8) {
 	case 0:
 		QUEUE(m, uring_send(m->t, fd, buf, slen, flags, data_), expect, K_NET, false, "send");
 		break;
@@ -1778,11 +1884,14 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 			}
 			unsigned group = a % 4;
 			unsigned nbufs = (a & 0x40) ? 6 : 8;
+			bool inc = a & 0x04;
 			errno = 0;
-			uring_buf_ring *br = uring_buf_ring_create(m->t, group, nbufs, 256);
+			uring_buf_ring *br = uring_buf_ring_create2(m->t, group, nbufs, 256,
+								    inc ? URING_BUF_RING_INC : 0);
 			if (nbufs != 8) {
 				CHECK(!br && errno == EINVAL, "buf_ring of %u buffers", nbufs);
-			} else if (!uring_feature_supported(m->t, URING_FEATURE_BUF_RING)) {
+			} else if (!uring_feature_supported(m->t, URING_FEATURE_BUF_RING) ||
+				   (inc && !uring_feature_supported(m->t, URING_FEATURE_BUF_RING_INC))) {
 				CHECK(!br && errno == EOPNOTSUPP, "buf_ring_create without the feature");
 			} else if (m->br_groups & (1u << group)) {
 				CHECK(!br && errno == EEXIST, "a second buffer ring on group %u: %s", group,
@@ -1798,6 +1907,7 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 				if (!m->br) {
 					m->br = br;
 					m->br_group = group;
+					m->br_inc = inc;
 				}
 			}
 			break;
@@ -1806,11 +1916,22 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 			break;
 		int ex = (a & 0x20) ? -EINVAL : 0;
 		struct job *j;
-		if ((a & 0x10) && uring_op_supported(m->t, URING_OP_READ_MULTISHOT))
+		if (a & 0x04) {
+			/* bundles: one completion may span several buffers */
+			bool ms = a & 0x02;
+			if (!ex && ms && !uring_feature_supported(m->t, URING_FEATURE_RECV_MULTISHOT))
+				ex = -EOPNOTSUPP;
+			if (!ex && !uring_feature_supported(m->t, URING_FEATURE_RECV_BUNDLE))
+				ex = -EOPNOTSUPP;
+			int flags = (a & 0x20) ? MSG_WAITALL : 0;
+			j = QUEUE(m, ms ? uring_recv_multishot_bundle(m->t, fd, m->br, flags, data_) :
+					  uring_recv_bundle(m->t, fd, m->br, flags, data_),
+				  ex, K_RECV_MS, false, ms ? "recv_multishot_bundle" : "recv_bundle");
+		} else if ((a & 0x10) && uring_op_supported(m->t, URING_OP_READ_MULTISHOT))
 			/* the same model: buffers from br, F_MORE, ends on 0 or an error */
 			j = QUEUE(m, uring_read_multishot(m->t, fd, m->br, data_), 0, K_RECV_MS, false,
 				  "read_multishot");
-		else if (a & 0x08) {
+		else if ((a & 0x08) && !m->br_inc) {
 			/* the same model too, closing the fds a send_msg passed */
 			j = QUEUE(m, uring_recv_msg_multishot(m->t, fd, m->br, &recvmsg_tmpl,
 							      (a & 0x20) ? MSG_WAITALL : 0, data_),
@@ -1824,6 +1945,9 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 			m->ms_recv_live++;
 		break;
 	}
+	case 6:
+		op_send_ring(w, m, fd, a, bsel, lsel);
+		break;
 	default: {
 		/* a buffer ring that is missing or another ring's */
 		struct ring_model *other = &w->r[1 - (int)(m - w->r)];
