@@ -215,20 +215,29 @@ static void conn_maybe_close(struct conn *c)
 		conn_close(c);
 }
 
-/* A buffer is back in the ring: the first starved conn may receive again.
- * It may close the conn it takes: no caller uses that one afterwards. */
+/*
+ * A buffer is back in the ring: every starved conn may receive again.  One
+ * is not enough: on 6.1 a receive that takes the last buffer ends with
+ * -ENOBUFS though its client may have nothing more to send, and if that
+ * conn were the only one woken, the buffer would wait in the ring while
+ * conns with data starve.  A conn becomes starved only while every buffer
+ * is held here, so a buffer coming back wakes each of them.  It may close
+ * the conns it wakes: no caller uses those afterwards.
+ */
 static void wake_starved(struct worker *w)
 {
 	struct conn *c = w->starved;
-	if (!c)
-		return;
-	w->starved = c->next_starved;
-	c->starving = 0;
-	if (c->closing || w->stopping) {
-		c->closing = 1;
-		conn_maybe_close(c);
-	} else {
-		arm_recv(c);
+	w->starved = NULL;   /* those that starve again are listed anew */
+	while (c) {
+		struct conn *next = c->next_starved;
+		c->starving = 0;
+		if (c->closing || w->stopping) {
+			c->closing = 1;
+			conn_maybe_close(c);
+		} else {
+			arm_recv(c);
+		}
+		c = next;
 	}
 }
 
@@ -328,7 +337,7 @@ static void on_send(struct chunk *k, const uring_completion *cqe)
 	else if (!w->br && !c->closing)
 		arm_recv(c);
 	conn_maybe_close(c);   /* c may be gone from here on */
-	while (returned--)
+	if (returned)
 		wake_starved(w);
 }
 
@@ -350,8 +359,7 @@ static void new_conn(struct worker *w, int id)
 static void worker_stop(struct worker *w)
 {
 	w->stopping = 1;
-	while (w->starved)
-		wake_starved(w);   /* closes them */
+	wake_starved(w);   /* closes them */
 	for (int id = 0; id < MAX_CONNS; id++)
 		if (w->conns[id] && w->conns[id]->recv)
 			cancel(w->ring, w->conns[id]->recv);
