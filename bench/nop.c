@@ -9,8 +9,12 @@
  * ring and per job in flight.
  *
  * Usage: nop [--quick]
+ *        nop --count IMPL BATCH OPS   (one implementation, for callgrind)
  * Output: one "nop impl=... batch=... ns_per_op=..." line per measurement,
- * then a Markdown table.
+ * then a Markdown table.  --count runs OPS nops of IMPL (curing, liburing,
+ * liburing+regfd) at BATCH inside counted_run, after a warm-up outside it,
+ * so that `valgrind --tool=callgrind --toggle-collect=counted_run` counts
+ * the user instructions of exactly those ops (bench/callgrind_nop.sh).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -191,8 +195,65 @@ static void report_memory(void)
 	       DEPTH, per_ring, ring_mmap, per_job);
 }
 
+/* The counted loop: callgrind collects only inside this function. */
+__attribute__((noinline)) static double counted_run(unsigned impl, void *ring, unsigned batch,
+						    unsigned long ops)
+{
+#ifdef HAVE_LIBURING
+	if (impl != CURING)
+		return run_liburing(ring, batch, ops);
+#endif
+	return run_curing(ring, batch, ops);
+}
+
+static int count_main(char **argv)
+{
+	unsigned impl = N_IMPLS;
+	for (unsigned i = 0; i < N_IMPLS; i++)
+		if (strcmp(argv[2], impl_names[i]) == 0)
+			impl = i;
+	unsigned batch = (unsigned)strtoul(argv[3], NULL, 10);
+	unsigned long ops = strtoul(argv[4], NULL, 10);
+	if (impl == N_IMPLS || batch == 0 || batch > DEPTH || ops % batch)
+		die("--count IMPL BATCH OPS: bad argument", EINVAL);
+	void *ring = NULL;
+	uring *t = NULL;
+#ifdef HAVE_LIBURING
+	struct io_uring lr;
+	if (impl != CURING) {
+		int ret = io_uring_queue_init(DEPTH, &lr, 0);
+		if (ret < 0)
+			die("io_uring_queue_init", ret);
+		if (impl == LIBURING_REG && io_uring_register_ring_fd(&lr) != 1)
+			die("io_uring_register_ring_fd", EOPNOTSUPP);
+		ring = &lr;
+		(void)run_liburing(ring, batch, 16 * batch);   /* warm-up: not counted */
+	}
+#else
+	if (impl != CURING)
+		die("built without liburing", EOPNOTSUPP);
+#endif
+	if (impl == CURING) {
+		if (!(t = uring_create(DEPTH, NULL)))
+			die("uring_create", errno);
+		ring = t;
+		(void)run_curing(t, batch, 16 * batch);
+	}
+	double ns = counted_run(impl, ring, batch, ops);
+	printf("count impl=%s batch=%u ops=%lu ns_per_op=%.2f\n", impl_names[impl], batch, ops, ns);
+#ifdef HAVE_LIBURING
+	if (impl != CURING)
+		io_uring_queue_exit(&lr);
+#endif
+	if (t)
+		uring_exit(t);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "--count") == 0)
+		return count_main(argv);
 	int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
 	unsigned rounds = quick ? 3 : 11;
 	unsigned long ops_base = quick ? 100000 : 1000000;

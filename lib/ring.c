@@ -402,6 +402,19 @@ static uint32_t sq_flush(uring *t)
 	return tail - uring__read_once(t->sq.khead);
 }
 
+/* The general commit: the heap grows or takes a block as it must, a busy
+ * slot is skipped, and the tools hear of the job.  The probe was checked. */
+uring_job uring__sqe_commit_slow(uring *t, struct uring__sqe *sqe, void *data)
+{
+	struct uring__slot *slot = uring__heap_alloc(&t->heap, data);
+	if (!slot)
+		return -ENOMEM;
+	uring__slot_queue(t, slot, sqe);
+	if (__builtin_expect(t->tools != 0, 0))
+		return uring__tools_queue(t, slot, sqe);   /* a tail call: nothing kept across it */
+	return (uring_job)slot->id;
+}
+
 /*
  * SQPOLL: the poll thread sets NEED_WAKEUP before sleeping, then re-checks
  * the tail.  We store the tail, then read the flag.  That is a store then a
@@ -505,13 +518,16 @@ static int complete_with_tools(uring *t, const struct uring__cqe *cqe, uring_com
  * the head with a control dependency in io_get_cqe / __io_cqring_events).
  */
 static inline __attribute__((always_inline)) unsigned cq_drain_as(uring *t, uring_completion *out,
-								   unsigned max, const int tools)
+								   unsigned max, const int tools,
+								   const int plain)
 {
 	/* Locals, not t->cq.*: the stores into out[] may alias the ring's
-	 * fields as far as the compiler knows, which would reload them per CQE. */
+	 * fields as far as the compiler knows, which would reload them per CQE.
+	 * plain (a constant): 16-byte CQEs only, so no shift and no mixed
+	 * sizes to test per CQE. */
 	const struct uring__cqe *cqes = t->cq.cqes;
-	const uint32_t mask = t->cq.mask, shift = t->cq.shift;
-	const uint32_t mixed = (t->setup_flags & IORING_SETUP_CQE_MIXED) ?
+	const uint32_t mask = t->cq.mask, shift = plain ? 0 : t->cq.shift;
+	const uint32_t mixed = !plain && (t->setup_flags & IORING_SETUP_CQE_MIXED) ?
 			       IORING_CQE_F_32 | IORING_CQE_F_SKIP : 0;
 	uint32_t *khead = t->cq.khead;
 	uint32_t head = *khead;
@@ -544,7 +560,16 @@ static inline __attribute__((always_inline)) unsigned cq_drain_as(uring *t, urin
 static __attribute__((noinline, cold)) unsigned cq_drain_tools(uring *t, uring_completion *out,
 								unsigned max)
 {
-	return cq_drain_as(t, out, max, 1);
+	return cq_drain_as(t, out, max, 1, 0);
+}
+
+/* CQE32 and CQE_MIXED rings: their own loop too, so that the ordinary one
+ * computes no shift and tests no size bits per CQE (callgrind: 5 fewer
+ * instructions per completion). */
+static __attribute__((noinline)) unsigned cq_drain_wide(uring *t, uring_completion *out,
+							 unsigned max)
+{
+	return cq_drain_as(t, out, max, 0, 0);
 }
 
 static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_completion *out,
@@ -552,7 +577,9 @@ static inline __attribute__((always_inline)) unsigned cq_drain(uring *t, uring_c
 {
 	if (__builtin_expect(t->tools != 0, 0))
 		return cq_drain_tools(t, out, max);
-	return cq_drain_as(t, out, max, 0);
+	if (__builtin_expect(t->cq.shift != 0 || (t->setup_flags & IORING_SETUP_CQE_MIXED), 0))
+		return cq_drain_wide(t, out, max);
+	return cq_drain_as(t, out, max, 0, 1);
 }
 
 /*
