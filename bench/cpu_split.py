@@ -32,6 +32,7 @@ Needs perf (linux-perf) and the bench binaries (build-bench/bench).
 import argparse
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -190,6 +191,8 @@ def main():
     ap.add_argument('--freq', type=int, default=4999)
     ap.add_argument('--servers', default='epoll,curing_plain,curing_tuned,liburing_tuned')
     args = ap.parse_args()
+    if not shutil.which('perf'):
+        sys.exit('cpu_split: perf is not installed (Debian: apt-get install linux-perf)')
     args.server_cpu = int(os.environ.get('SERVER_CPU', 0))
     args.client_cpu = int(os.environ.get('CLIENT_CPU', 1))
     servers = [s for s in args.servers.split(',')
