@@ -222,20 +222,24 @@ static void conn_maybe_close(struct conn *c)
 	}
 }
 
-/* A buffer is back in the ring: the first starved conn may receive again.
- * It may close the conn it takes, so callers call it last. */
+/* A buffer is back in the ring: every starved conn may receive again.
+ * Not just one per buffer: on an incremental ring the one woken may take
+ * only part of the buffer, and the others would wait for a buffer that
+ * nothing finishes.  Those that find the ring empty again wait again.  It
+ * may close the conns it takes, so callers call it last. */
 static void wake_starved(void)
 {
-	struct conn *c = starved;
-	if (!c)
-		return;
-	starved = c->next_starved;
-	c->starving = 0;
-	if (c->closing || stopping) {
-		c->closing = 1;
-		conn_maybe_close(c);
-	} else {
-		arm_recv(c);
+	struct conn *list = starved;
+	starved = NULL;
+	for (struct conn *c = list, *next; c; c = next) {
+		next = c->next_starved;
+		c->starving = 0;
+		if (c->closing || stopping) {
+			c->closing = 1;
+			conn_maybe_close(c);
+		} else {
+			arm_recv(c);
+		}
 	}
 }
 
@@ -335,7 +339,7 @@ static void on_recv(struct conn *c, const uring_completion *cqe)
 		echo(c, c->buf, (size_t)cqe->result, -1);
 	if (!(cqe->flags & URING_CQE_F_MORE))
 		recv_ended(c, cqe->result);   /* c may be gone from here on */
-	while (returned--)
+	if (returned)
 		wake_starved();
 }
 
@@ -389,7 +393,7 @@ static void on_send(struct chunk *k, const uring_completion *cqe)
 	else if (!br && !c->closing)
 		arm_recv(c);   /* one-shot: its buffer is free again */
 	conn_maybe_close(c);   /* c may be gone from here on */
-	while (returned--)
+	if (returned)
 		wake_starved();
 }
 
@@ -418,8 +422,7 @@ static void start_stopping(void)
 {
 	stopping = 1;
 	cancel(accept_job);
-	while (starved)
-		wake_starved();   /* closes them */
+	wake_starved();   /* closes them */
 	for (int fd = 0; fd < MAX_CONNS; fd++)
 		if (conns[fd] && conns[fd]->recv)
 			cancel(conns[fd]->recv);
