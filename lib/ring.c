@@ -47,7 +47,7 @@ static uint64_t thread_identity(void)
 	 IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | \
 	 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |             \
 	 IORING_SETUP_NO_SQARRAY | IORING_SETUP_HYBRID_IOPOLL |                \
-	 IORING_SETUP_CQE_MIXED | IORING_SETUP_NO_MMAP)
+	 IORING_SETUP_CQE_MIXED | IORING_SETUP_SQE_MIXED | IORING_SETUP_NO_MMAP)
 
 _Static_assert((int)URING_OP_PIPE == (int)IORING_OP_PIPE, "public opcodes are the kernel's");
 
@@ -215,6 +215,14 @@ static int check_options(unsigned depth, const uring_options *o)
 	    !(o->polling_timeout_ms || (o->setup_flags & IORING_SETUP_SQPOLL)))
 		return -EINVAL;
 	if ((o->setup_flags & IORING_SETUP_ATTACH_WQ) && !o->wq_ring)
+		return -EINVAL;
+	/* A 128-byte op takes two slots of a mixed SQ: the kernel wants two
+	 * at least (and would say EOVERFLOW, as if out of memory). */
+	if ((o->setup_flags & IORING_SETUP_SQE_MIXED) && depth < 2)
+		return -EINVAL;
+	/* Every SQE of an SQE128 ring is already 128 bytes (the kernel, too,
+	 * refuses both). */
+	if ((o->setup_flags & IORING_SETUP_SQE_MIXED) && (o->setup_flags & IORING_SETUP_SQE128))
 		return -EINVAL;
 	if (o->setup_flags & IORING_SETUP_NO_MMAP)
 		return uring__no_mmap_check(depth, o);
@@ -470,8 +478,10 @@ static inline __attribute__((always_inline)) int complete_cqe(uring *t, const st
 	struct uring__slot *slot = uring__heap_lookup(&t->heap, (uring_job)ud);
 	if (!slot) {
 		/* Not ours.  Counted and dropped rather than asserted: MSG_RING
-		 * lets any ring post any user_data here. */
-		t->stray_cqes++;
+		 * lets any ring post any user_data here.  A padding NOP's CQE
+		 * (its link chain failed) is ours but no job's: dropped. */
+		if (ud != URING__PAD_DATA)
+			t->stray_cqes++;
 		return 0;
 	}
 	out->data = slot->data;
