@@ -45,6 +45,31 @@ static void collect(uring *t, const uring_job *want, const int *res, unsigned n)
 	assert_int_equal(uring_get_cqe_nonblocking(t, &c), 0);
 }
 
+/* Runs NOPs through the ring until its tail is at slot. */
+static void advance_to(uring *t, uint32_t slot)
+{
+	while ((t->sq.sqe_tail & t->sq.mask) != slot) {
+		uring_job j = uring_noop(t, (void *)0);
+		int ok = 0;
+		collect(t, &j, &ok, 1);
+	}
+}
+
+/* Whether job j (queued, not submitted) was preceded by a padding NOP. */
+static int padded(uring *t, uring_job j)
+{
+	const struct uring__sqe *sqe = NULL;
+	assert_int_equal(uring__job_sqe(t, j, (struct uring__sqe **)&sqe), 0);
+	uint32_t pos = uring__heap_lookup(&t->heap, j)->sqe_pos;
+	const struct uring__sqe *before = uring__sqe_at(t, pos - 1);
+	if (before->user_data != URING__PAD_DATA || !uring__sqe_unpublished(t, pos - 1))
+		return 0;
+	assert_int_equal(pos & t->sq.mask, 0);   /* the op at slot 0 */
+	assert_int_equal(before->opcode, IORING_OP_NOP);
+	assert_true(before->flags & IOSQE_CQE_SKIP_SUCCESS);
+	return 1;
+}
+
 static void nop128_completes_with_its_job(void **state)
 {
 	(void)state;
@@ -68,7 +93,10 @@ static uring_job queue(uring *t, int wide, uintptr_t i)
 	uring_job j;
 	for (int tries = 0; (j = wide ? uring_nop128(t, (void *)i) : uring_noop(t, (void *)i)) == 0;
 	     tries++) {
-		assert_true(tries < 2);
+		/* Under SQPOLL the poll thread may lag behind a submit. */
+		assert_true(tries < 2 || ((t->setup_flags & IORING_SETUP_SQPOLL) && tries < 10000));
+		if (tries >= 2)
+			usleep(100);
 		assert_true(uring_submit(t) >= 0);
 	}
 	assert_true(j > 0);
@@ -79,9 +107,9 @@ static void mixed_sizes_through_wraps(void **state)
 {
 	(void)state;
 	static const unsigned depths[] = { 2, 4, 8 };
+	unsigned pads = 0;
 	for (size_t d = 0; d < sizeof(depths) / sizeof(depths[0]); d++) {
 		uring *t = mixed_ring(depths[d], 0);
-		unsigned pads = 0;
 		for (unsigned round = 0; round < 64; round++) {
 			/* 1 to 3 ops, sizes from the round's bits */
 			unsigned n = 1 + round % 3;
@@ -89,19 +117,17 @@ static void mixed_sizes_through_wraps(void **state)
 			int res[3] = { 0, 0, 0 };
 			for (unsigned i = 0; i < n; i++) {
 				int wide = (round >> i) & 1;
-				uint32_t space = uring_sq_space_left(t);
-				int pad = wide && at_last_slot(t);
 				want[i] = queue(t, wide, i);
-				/* Where no submit came between, the padding shows
-				 * as one slot more taken. */
-				if (uring_sq_space_left(t) + 2 + (uint32_t)pad == space && pad)
-					pads++;
+				if (wide)
+					pads += (unsigned)padded(t, want[i]);
 			}
 			collect(t, want, res, n);
 		}
-		assert_true(pads > 0);   /* the padding really happened */
 		assert_int_equal(uring_exit(t), 0);
 	}
+	/* The padding really happened, queued with its op (on 2 entries it is
+	 * always queued alone, the op after a submit). */
+	assert_true(pads > 0);
 }
 
 /* Padding at the last slot, seen in the SQ: three slots for one op, the
@@ -181,11 +207,7 @@ static void link_runs_through_the_padding(void **state)
 	(void)state;
 	uring *t = mixed_ring(4, 0);
 	for (int late = 0; late < 2; late++) {
-		uring_job lead[2];
-		int ok[2] = { 0, 0 };
-		for (uintptr_t i = 0; i < 2; i++)
-			lead[i] = uring_noop(t, (void *)i);
-		collect(t, lead, ok, 2);   /* the tail now at slot 2 */
+		advance_to(t, 2);
 		uring_job w[2];
 		int res[2] = { -EBADF, -ECANCELED };
 		w[0] = uring_fsync(t, 1000000, 0, 0, (void *)0);   /* no such fd */
@@ -274,16 +296,17 @@ static void resize_with_wide_ops_queued(void **state)
 {
 	(void)state;
 	uring *t = mixed_ring(8, URING_SETUP_SINGLE_ISSUER | URING_SETUP_DEFER_TASKRUN);
-	uring_job w[4];
-	int res[4] = { 0, 0, 0, 0 };
-	for (uintptr_t i = 0; i < 3; i++)
-		w[i] = uring_noop(t, (void *)i);
-	w[3] = uring_nop128(t, (void *)3);   /* slots 3 and 4 */
+	advance_to(t, 3);
+	uring_job w[2];
+	int res[2] = { 0, 0 };
+	w[0] = uring_nop128(t, (void *)0);   /* slots 3 and 4 of 8; 3 and 0 of 4 */
+	w[1] = uring_noop(t, (void *)1);
 	int r = uring_resize(t, 4, 0);
 	assert_int_equal(r, -EBUSY);
-	assert_int_equal(uring_sqe_ready(t), 5);   /* all still queued */
+	assert_int_equal(uring_sqe_ready(t), 3);   /* all still queued */
 	assert_int_equal(uring_resize(t, 16, 0), 0);   /* slot 3 of 16: fine */
-	collect(t, w, res, 4);
+	assert_int_equal(uring_queue_depth(t), 16);
+	collect(t, w, res, 2);
 	assert_int_equal(uring_resize(t, 4, 0), 0);   /* nothing queued */
 	uring_job j = uring_nop128(t, (void *)0);
 	collect(t, &j, res, 1);
