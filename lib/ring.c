@@ -458,6 +458,16 @@ int uring_submit(uring *t)
 /* completion                                                           */
 /* ------------------------------------------------------------------ */
 
+/* A CQE naming no live job.  Not ours: counted and dropped rather than
+ * asserted, as MSG_RING lets any ring post any user_data here.  A padding
+ * NOP's (sq_wide.c; its link chain failed) is ours but no job's: dropped.
+ * Out of line, so the per-CQE path stays as it was before padding. */
+static __attribute__((noinline, cold)) void no_job_cqe(uring *t, uint64_t ud)
+{
+	if (ud != URING__PAD_DATA)
+		t->stray_cqes++;
+}
+
 /* One CQE to one completion; 0 when it names no live job (dropped).  With
  * tools (a constant where this is inlined), the tools hear of it too. */
 static inline __attribute__((always_inline)) int complete_cqe(uring *t, const struct uring__cqe *cqe,
@@ -477,11 +487,7 @@ static inline __attribute__((always_inline)) int complete_cqe(uring *t, const st
 	}
 	struct uring__slot *slot = uring__heap_lookup(&t->heap, (uring_job)ud);
 	if (!slot) {
-		/* Not ours.  Counted and dropped rather than asserted: MSG_RING
-		 * lets any ring post any user_data here.  A padding NOP's CQE
-		 * (its link chain failed) is ours but no job's: dropped. */
-		if (ud != URING__PAD_DATA)
-			t->stray_cqes++;
+		no_job_cqe(t, ud);
 		return 0;
 	}
 	out->data = slot->data;
