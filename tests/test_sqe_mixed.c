@@ -223,7 +223,15 @@ static void link_runs_through_the_padding(void **state)
 		collect(t, w, res, 2);
 		/* the padding's -ECANCELED CQE came and was no stray (collect) */
 	}
-	/* A link timeout after a NOP128 attaches to it, not to its half. */
+	assert_int_equal(uring_exit(t), 0);
+}
+
+/* A link timeout after a NOP128 attaches to it, not to its second half;
+ * a full SQ after a linked NOP128 is -ENOSPC. */
+static void link_timeout_after_nop128(void **state)
+{
+	(void)state;
+	uring *t = mixed_ring(4, 0);
 	uring_job w[2];
 	int res[2] = { 0, -ECANCELED };
 	w[0] = uring_nop128(t, (void *)0);
@@ -232,6 +240,17 @@ static void link_runs_through_the_padding(void **state)
 	w[1] = uring_link_timeout(t, 10ull * 1000 * 1000 * 1000, (void *)1);
 	assert_true(w[1] > 0);
 	collect(t, w, res, 2);
+	advance_to(t, 0);
+	uring_job a = uring_noop(t, (void *)0);
+	uring_job b = uring_nop128(t, (void *)1);   /* slots 1, 2 */
+	assert_true(a > 0 && b > 0);
+	assert_int_equal(uring_job_set_flags(t, b, URING_LINK), 0);
+	assert_int_equal(uring_nop128(t, NULL), -ENOSPC);   /* 1 slot left */
+	uring_job c = uring_noop(t, (void *)2);             /* fits: ends the chain */
+	assert_true(c > 0);
+	uring_job all[3] = { a, b, c };
+	int ok[3] = { 0, 0, 0 };
+	collect(t, all, ok, 3);
 	assert_int_equal(uring_exit(t), 0);
 }
 
@@ -365,6 +384,7 @@ int main(void)
 		cmocka_unit_test(padding_at_the_last_slot),
 		cmocka_unit_test(full_sq),
 		cmocka_unit_test(link_runs_through_the_padding),
+		cmocka_unit_test(link_timeout_after_nop128),
 		cmocka_unit_test(trace_sees_jobs_only),
 		cmocka_unit_test(under_sqpoll),
 		cmocka_unit_test(resize_with_wide_ops_queued),
