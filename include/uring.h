@@ -114,6 +114,7 @@ typedef enum { URING_CLOCK_MONOTONIC, URING_CLOCK_BOOTTIME, URING_CLOCK_REALTIME
 #define URING_SETUP_NO_SQARRAY     (1u << 16)  /* 6.6; before, the index array, silently */
 #define URING_SETUP_HYBRID_IOPOLL  (1u << 17)  /* [6.13] */
 #define URING_SETUP_CQE_MIXED      (1u << 18)  /* 6.18: 16- and 32-byte CQEs in one CQ */
+#define URING_SETUP_SQE_MIXED      (1u << 19)  /* 6.19: 64- and 128-byte SQEs in one SQ (uring_nop128) */
 
 /* Completion flags: the kernel's IORING_CQE_F_* values. */
 #define URING_CQE_F_BUFFER         (1u << 0)   /* a provided buffer was used: id in flags >> 16 */
@@ -252,7 +253,8 @@ enum {
 	URING_FEATURE_SOCKET_CMD = 20,    /* uring_sock_inq/outq, uring_getsockopt/setsockopt [6.7] */
 	URING_FEATURE_GETSOCKNAME = 21,   /* uring_getsockname [6.19] */
 	URING_FEATURE_NAPI = 22,          /* uring_register_napi, uring_unregister_napi [6.9] */
-	URING_FEATURE_BLOCK_DISCARD = 23  /* uring_discard [6.12] */
+	URING_FEATURE_BLOCK_DISCARD = 23, /* uring_discard [6.12] */
+	URING_FEATURE_SETUP_SQE_MIXED = 24   /* uring_create with URING_SETUP_SQE_MIXED [6.19] */
 };
 URING_API int uring_feature_supported(uring *t, unsigned feature);
 /* "ECANCELED" for -125, "EUNKNOWN" for no errno, "OK" for result >= 0:
@@ -266,6 +268,10 @@ URING_API const char *uring_error_name(int result);
  * then advances), as OCaml's Optint.Int63.minus_one. */
 
 URING_API uring_job uring_noop(uring *t, void *data);
+/* A NOP in a 128-byte SQE [6.19]: on a URING_SETUP_SQE_MIXED ring it takes
+ * two SQ slots (three when it needs padding at the SQ's end), on an SQE128
+ * ring one; on any other ring -EINVAL, nothing queued. */
+URING_API uring_job uring_nop128(uring *t, void *data);
 /* Completes with -ETIME when it fires, -ECANCELED when cancelled.
  * URING_CLOCK_BOOTTIME and _REALTIME: [5.15]. */
 URING_API uring_job uring_timeout(uring *t, uring_clock clock, uint64_t ns, bool absolute, void *data);

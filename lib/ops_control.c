@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Ops on the ring itself: noop (IORING_OP_NOP) and cancel (IORING_OP_ASYNC_CANCEL). */
+/* Ops on the ring itself: noop (IORING_OP_NOP, NOP128) and cancel (IORING_OP_ASYNC_CANCEL). */
 #include "ring.h"
 
 uring_job uring_noop(uring *t, void *data)
@@ -12,6 +12,24 @@ uring_job uring_noop(uring *t, void *data)
 	sqe->opcode = IORING_OP_NOP;
 	sqe->fd = -1;
 	return uring__sqe_commit(t, sqe, data);
+}
+
+/* IORING_OP_NOP128 (6.19): a NOP in a 128-byte SQE, on an SQE_MIXED ring
+ * (two slots, sq_wide.c) or an SQE128 one.  Elsewhere the kernel would
+ * fail it with -EINVAL: refused here with nothing queued. */
+uring_job uring_nop128(uring *t, void *data)
+{
+	if (!t)
+		return -EINVAL;
+	int ret = uring__sq_wide_check(t);
+	if (ret < 0)
+		return ret;
+	struct uring__sqe *sqe = uring__sqe_next_wide(t);
+	if (!sqe)
+		return uring__sq_full(t);
+	sqe->opcode = IORING_OP_NOP128;
+	sqe->fd = -1;
+	return uring__sqe_commit_wide(t, sqe, data);
 }
 
 /*

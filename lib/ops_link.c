@@ -30,6 +30,7 @@ int uring_job_set_flags(uring *t, uring_job job, unsigned flags)
 	if (sqe->opcode == IORING_OP_FIXED_FD_INSTALL)
 		flags |= IOSQE_FIXED_FILE;
 	sqe->flags = (uint8_t)((sqe->flags & ~SETTABLE_FLAGS) | flags);
+	uring__sq_pad_relink(t, uring__heap_lookup(&t->heap, job)->sqe_pos);
 	return 0;
 }
 
@@ -46,7 +47,7 @@ uring_job uring_link_timeout(uring *t, uint64_t ns, void *data)
 {
 	if (!t)
 		return -EINVAL;
-	uint32_t prev = t->sq.sqe_tail - 1;
+	uint32_t prev = uring__sq_last_op(t);
 	if (!uring__sqe_unpublished(t, prev) ||
 	    !(uring__sqe_at(t, prev)->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)))
 		return -EINVAL;

@@ -33,7 +33,7 @@
 		     IORING_FEAT_RW_CUR_POS | IORING_FEAT_POLL_32BITS)
 
 #define BIT(feature) (1u << (feature))
-_Static_assert(URING_FEATURE_BLOCK_DISCARD < 32 && URING_FEATURE_SEND_BUNDLE < 32,
+_Static_assert(URING_FEATURE_SETUP_SQE_MIXED < 32 && URING_FEATURE_BLOCK_DISCARD < 32 && URING_FEATURE_SEND_BUNDLE < 32,
 	       "ring features are bits of t->supported");
 
 static void features_from_probe(uring *t)
@@ -129,6 +129,7 @@ static const struct setup_rule {
 	 * EFAULT, one that lacks it EINVAL: enough to tell them apart. */
 	{ URING_FEATURE_SETUP_NO_MMAP, IORING_SETUP_NO_MMAP, 0 },
 	{ URING_FEATURE_SETUP_CQE_MIXED, IORING_SETUP_CQE_MIXED, 0 },
+	{ URING_FEATURE_SETUP_SQE_MIXED, IORING_SETUP_SQE_MIXED, 0 },
 };
 #define N_SETUP_RULES (sizeof(setup_rules) / sizeof(setup_rules[0]))
 
@@ -139,7 +140,8 @@ static int setup_accepts(const struct setup_rule *r)
 	struct uring__params p;
 	memset(&p, 0, sizeof(p));
 	p.flags = r->flag | r->needs;
-	int fd = uring__sys_setup(1, &p);
+	/* Two entries: a mixed SQ refuses fewer (rings_size). */
+	int fd = uring__sys_setup(2, &p);
 	if (fd >= 0)
 		close(fd);
 	return fd != -EINVAL;

@@ -34,6 +34,7 @@ static void copy_unpublished(const struct uring__sq *from, struct uring__sq *to)
 		       &from->sqes[(pos & from->mask) << from->shift], size);
 	to->sqe_head = from->sqe_head;
 	to->sqe_tail = from->sqe_tail;
+	to->wide_end = from->wide_end;
 }
 
 int uring_resize(uring *t, unsigned sq_entries, unsigned cq_entries)
@@ -51,12 +52,15 @@ int uring_resize(uring *t, unsigned sq_entries, unsigned cq_entries)
 		return -EINVAL;
 	if (t->sq.sqe_tail - uring__sq_head(t) > uring__pow2_at_least(sq_entries))
 		return -EOVERFLOW;   /* queued SQEs would not fit */
+	int ret = uring__sq_wide_fits(t, sq_entries);
+	if (ret < 0)
+		return ret;          /* a queued 128-byte op would wrap: submit first */
 	struct uring__params p = {
 		.sq_entries = sq_entries,
 		.cq_entries = cq_entries,
 		.flags = cq_entries ? IORING_SETUP_CQSIZE : 0,
 	};
-	int ret = uring__register(t, IORING_REGISTER_RESIZE_RINGS, &p, 1);
+	ret = uring__register(t, IORING_REGISTER_RESIZE_RINGS, &p, 1);
 	if (ret == -EINVAL)
 		return -EOPNOTSUPP;   /* arguments checked above: the opcode is unknown */
 	if (ret < 0)

@@ -45,6 +45,7 @@ struct uring__sq {
 	uint32_t sqe_tail;       /* next SQE to fill (private) */
 	uint32_t sqe_head;       /* tail last published to the kernel */
 	uint32_t cached_head;    /* khead as last read: never ahead of the real one */
+	uint32_t wide_end;       /* sqe_tail just after the last 128-byte op (sq_wide.c) */
 };
 
 struct uring__cq {
@@ -196,6 +197,60 @@ static inline int uring__sqe_unpublished(const uring *t, uint32_t pos)
 }
 
 /*
+ * 128-byte ops (NOP128, URING_CMD128).  On an SQE_MIXED ring one takes two
+ * consecutive 64-byte slots and cannot start at the SQ's last slot; a NOP
+ * with CQE_SKIP_SUCCESS and user_data URING__PAD_DATA (never a job id:
+ * ids stay below it) fills that slot then.  On an SQE128 ring every slot
+ * is 128 bytes and such an op takes one.  Positions count slots, so a job's
+ * sqe_pos is the first half of its SQE, and the kernel's head only ever
+ * stops between ops.
+ */
+#define URING__PAD_DATA ((uint64_t)INT64_MAX)
+
+static inline int uring__sqe_mixed(const uring *t)
+{
+	return (t->setup_flags & IORING_SETUP_SQE_MIXED) != 0;
+}
+
+/* The slots the op whose SQE starts at sqe takes: 2 only for a 128-byte
+ * op on a mixed ring.  Valid only at an op's first slot. */
+static inline uint32_t uring__sqe_slots(const uring *t, const struct uring__sqe *sqe)
+{
+	return 1u + (uring__sqe_mixed(t) &&
+		     (sqe->opcode == IORING_OP_NOP128 || sqe->opcode == IORING_OP_URING_CMD128));
+}
+
+/* The position of the op queued last: tail - 2 when it was a 128-byte op
+ * on a mixed ring.  wide_end alone could be 2^32 slots stale; the opcode
+ * test rules that out (a second half never holds a 128-byte opcode, as
+ * only NOP128, whose second half is zero, is built here). */
+static inline uint32_t uring__sq_last_op(const uring *t)
+{
+	uint32_t tail = t->sq.sqe_tail;
+	if (__builtin_expect(t->sq.wide_end == tail && uring__sqe_mixed(t), 0) &&
+	    uring__sqe_slots(t, uring__sqe_at(t, tail - 2)) == 2)
+		return tail - 2;
+	return tail - 1;
+}
+
+/* ---- sq_wide.c ---- */
+/* 0 when t takes 128-byte ops (SQE_MIXED or SQE128), else -EINVAL. */
+int uring__sq_wide_check(const uring *t);
+/* uring__sqe_next for a 128-byte op (128 zeroed bytes), or NULL when the
+ * SQ is full; the padding NOP is taken at commit.  When only the padding
+ * fits and no link chain is open it is queued alone, so that a submit and
+ * a retry find the op at slot 0. */
+struct uring__sqe *uring__sqe_next_wide(uring *t);
+/* uring__sqe_commit for an SQE from uring__sqe_next_wide. */
+uring_job uring__sqe_commit_wide(uring *t, struct uring__sqe *sqe, void *data);
+/* After the SQE at pos changed its link flags: a padding NOP right after
+ * it carries them on, so the chain reaches the op behind the padding. */
+void uring__sq_pad_relink(uring *t, uint32_t pos);
+/* For uring_resize: -EBUSY when a queued 128-byte op would start at the
+ * last slot of a ring of new_entries. */
+int uring__sq_wide_fits(const uring *t, uint32_t new_entries);
+
+/*
  * What an op returns when uring__sqe_next found the SQ full.  Normally 0:
  * submit, then retry.  But when the job queued last opened a link chain
  * (LINK / HARDLINK) and is still unpublished, that retry would split the
@@ -206,7 +261,7 @@ static inline int uring__sqe_unpublished(const uring *t, uint32_t pos)
  */
 static inline uring_job uring__sq_full(const uring *t)
 {
-	uint32_t last = t->sq.sqe_tail - 1;
+	uint32_t last = uring__sq_last_op(t);
 	if (!uring__sqe_unpublished(t, last))
 		return 0;   /* everything queued is published: no chain to split */
 	return (uring__sqe_at(t, last)->flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK)) ? -ENOSPC : 0;

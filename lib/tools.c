@@ -59,8 +59,12 @@ uring_job uring__tools_queue(uring *t, const struct uring__slot *slot, const str
 
 void uring__tools_submit(uring *t, uint32_t from, uint32_t to)
 {
-	for (uint32_t pos = from; pos != to; pos++) {
+	/* A 128-byte op takes two slots; a padding NOP is no job. */
+	for (uint32_t pos = from; pos != to;) {
 		const struct uring__sqe *sqe = uring__sqe_at(t, pos);
+		pos += uring__sqe_slots(t, sqe);
+		if (sqe->user_data == URING__PAD_DATA)
+			continue;
 		URING__USDT_SUBMIT(sqe->user_data, sqe->opcode, sqe->fd, sqe->len);
 		if (t->tools & URING__TOOL_TRACE)
 			trace(t, URING_TRACE_SUBMIT, sqe->opcode, (uring_job)sqe->user_data, sqe->fd,

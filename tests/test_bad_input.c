@@ -52,6 +52,8 @@ struct bad_case {
 
 /* --- the ring itself --- */
 CASE(noop_null_ring, RETURNS, -EINVAL, return uring_noop(NULL, NULL);)
+CASE(nop128_null_ring, RETURNS, -EINVAL, return uring_nop128(NULL, NULL);)
+CASE(nop128_without_sqe_mixed, RETURNS, -EINVAL, return uring_nop128(c->t, NULL);)
 CASE(submit_null_ring, RETURNS, -EINVAL, return uring_submit(NULL);)
 CASE(wait_null_out, RETURNS, -EINVAL, return uring_wait(c->t, NULL);)
 CASE(wait_timeout_null_out, RETURNS, -EINVAL, return uring_wait_timeout(c->t, 1, NULL);)
@@ -315,6 +317,8 @@ CASE(send_zc2_unknown_zc_flags, RETURNS, -EINVAL, return uring_send_zc2(c->t, c-
 
 static const struct bad_case cases[] = {
 	ROW(noop_null_ring, RETURNS, -EINVAL),
+	ROW(nop128_null_ring, RETURNS, -EINVAL),
+	ROW(nop128_without_sqe_mixed, RETURNS, -EINVAL),
 	ROW(submit_null_ring, RETURNS, -EINVAL),
 	ROW(wait_null_out, RETURNS, -EINVAL),
 	ROW(wait_timeout_null_out, RETURNS, -EINVAL),
@@ -623,8 +627,15 @@ static void every_public_function_refuses_bad_input(void **state)
 	assert_null(uring_create(0, NULL));
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
-	assert_null(uring_create(8, &(uring_options){ .setup_flags = 1u << 19 }));
-	assert_int_equal(errno, EINVAL);   /* SQE_MIXED is not offered */
+	assert_null(uring_create(8, &(uring_options){ .setup_flags = 1u << 20 }));
+	assert_int_equal(errno, EINVAL);   /* not a setup flag offered */
+	errno = 0;
+	assert_null(uring_create(1, &(uring_options){ .setup_flags = URING_SETUP_SQE_MIXED }));
+	assert_int_equal(errno, EINVAL);   /* a 128-byte op needs two slots */
+	errno = 0;
+	assert_null(uring_create(8, &(uring_options){
+		.setup_flags = URING_SETUP_SQE_MIXED | URING_SETUP_SQE128 }));
+	assert_int_equal(errno, EINVAL);   /* SQE128 slots are all 128 bytes */
 	errno = 0;
 	assert_null(uring_create(8, &(uring_options){ .setup_flags = URING_SETUP_NO_MMAP }));
 	assert_int_equal(errno, EINVAL);   /* NO_MMAP without memory */

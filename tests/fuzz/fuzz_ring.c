@@ -2471,8 +2471,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		switch (op % 32) {
-		case 0: case 1: case 2:
+		case 0: case 1:
 			QUEUE(m, uring_noop(m->t, data_), 0, K_NOOP, true, "noop");
+			break;
+		case 2:
+			/* No flag set here makes SQE_MIXED or SQE128 rings (this
+			 * host's kernel lacks the first): a 128-byte op is refused. */
+			if (op & 0x20)
+				QUEUE(m, uring_nop128(m->t, data_), -EINVAL, K_NOOP, true, "nop128");
+			else
+				QUEUE(m, uring_noop(m->t, data_), 0, K_NOOP, true, "noop");
 			break;
 		case 3: case 4:
 			op_timeout(w, m, &in);
