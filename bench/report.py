@@ -376,13 +376,34 @@ def http_section(rows, runs, img, gp):
 # ---------------------------------------------------------------- pipe
 
 
+PIPE_MODES = ["epoll", "curing", "curing_read"]
+
+
+def paired_ratios(src, key, a, b, fn):
+    """a/b per repetition (the interleaved runs pair up by rep): a Stat."""
+    by = {}
+    for r in src:
+        if key(r):
+            by.setdefault((r["rep"], r["mode"]), fn(r))
+    return Stat(by[(rep, a)] / by[(rep, b)] for rep, m in by
+                if m == b and (rep, a) in by and by[(rep, a)] is not None and by[(rep, b)])
+
+
 def pipe_section(rows, runs):
     timed = [r for r in rows if r["kind"] == "time" and r["status"] == "ok"]
     counted = [r for r in rows if r["kind"] == "count" and r["status"] == "ok"]
     pts = sorted({(int(r["pairs"]), int(r["len"])) for r in rows})
+    modes = [m for m in PIPE_MODES if any(r["mode"] == m for r in rows)]
+    cur = [m for m in modes if m != "epoll"]
+
+    def at(pt):
+        return lambda r: (int(r["pairs"]), int(r["len"])) == pt
 
     def st(src, m, pt, fn):
-        return Stat(fn(r) for r in src if r["mode"] == m and (int(r["pairs"]), int(r["len"])) == pt)
+        return Stat(fn(r) for r in src if r["mode"] == m and at(pt)(r))
+
+    def rtps(r):
+        return num(r["rt_per_s"])
 
     def cpu(r):
         c, rt = num(r["cpu_us"]), num(r["rt"])
@@ -392,21 +413,37 @@ def pipe_section(rows, runs):
         v, rt = num(r["sc_total"]), num(r["rt"])
         return v / rt if v is not None and v >= 0 and rt else None
 
+    paths = {m: sorted({r.get("path") or "?" for r in timed if r["mode"] == m}) for m in modes}
     out = [f"Median over {runs} interleaved runs, (min..max) in brackets.  CPU is both processes' "
-           "user + system time per round trip; syscalls are both processes' per round trip "
-           "(one counting run).\n",
-           "| pipe pairs | L | epoll rt/s | curing rt/s | rt/s curing/epoll | epoll CPU µs/rt | curing CPU µs/rt "
-           "| CPU curing/epoll | epoll syscalls/rt | curing syscalls/rt |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "user + system time (getrusage) per round trip; syscalls are both processes' per round "
+           "trip (one counting run).  Variants: `curing` uses a multishot read per pipe where the "
+           "kernel has it (6.7), `curing_read` one read job per message (the fallback).  Paths that "
+           "ran: " + "; ".join(f"{m} = {', '.join(paths[m])}" for m in modes) + ".\n",
+           "| pipe pairs | L | variant | rt/s | CPU µs/rt | syscalls/rt | rt/s vs epoll (per-run range) "
+           "| CPU vs epoll (per-run range) |",
+           "|---|---|---|---|---|---|---|---|"]
     summary = []
     for pt in pts:
-        er, cr = st(timed, "epoll", pt, lambda r: num(r["rt_per_s"])), st(timed, "curing", pt, lambda r: num(r["rt_per_s"]))
-        ec, cc = st(timed, "epoll", pt, cpu), st(timed, "curing", pt, cpu)
-        es, cs = st(counted, "epoll", pt, sc), st(counted, "curing", pt, sc)
-        out.append(f"| {pt[0]} | {pt[1]} | {er.fmt()} | {cr.fmt()} | {ratio(cr.med, er.med)} | {ec.fmt(digits=2)} "
-                   f"| {cc.fmt(digits=2)} | {ratio(cc.med, ec.med)} | {fmt_num(es.med)} | {fmt_num(cs.med)} |")
-        summary.append(f"- Pipe ping-pong, {pt[0]} pair(s) of {pt[1]} B: round trips/s curing/epoll = "
-                       f"{ratio(cr.med, er.med)}, CPU per round trip {ratio(cc.med, ec.med)}.")
+        e_r, e_c = st(timed, "epoll", pt, rtps), st(timed, "epoll", pt, cpu)
+        for m in modes:
+            r, c, k = st(timed, m, pt, rtps), st(timed, m, pt, cpu), st(counted, m, pt, sc)
+            rr = cr = "-"
+            if m != "epoll":
+                pr = paired_ratios(timed, at(pt), m, "epoll", rtps)
+                pc = paired_ratios(timed, at(pt), m, "epoll", cpu)
+                rr = f"{ratio(r.med, e_r.med)}; per run {pr.fmt(digits=2, unit='x')}"
+                cr = f"{ratio(c.med, e_c.med)}; per run {pc.fmt(digits=2, unit='x')}"
+            out.append(f"| {pt[0]} | {pt[1]} | {m} | {r.fmt()} | {c.fmt(digits=2)} | {fmt_num(k.med)} "
+                       f"| {rr} | {cr} |")
+        for m in cur:
+            r, c = st(timed, m, pt, rtps).med, st(timed, m, pt, cpu).med
+            line = (f"- Pipe ping-pong, {pt[0]} pair(s) of {pt[1]} B, {m} ({', '.join(paths[m])})/epoll: "
+                    f"round trips/s {ratio(r, e_r.med)}, CPU per round trip {ratio(c, e_c.med)}")
+            if m == "curing" and r is not None and c is not None and e_r.med and e_c.med:
+                ok_r, ok_c = r / e_r.med >= 1.0, c / e_c.med <= 0.9
+                line += (f" (targets >= 1.0x: **{'met' if ok_r else 'not met'}**, "
+                         f"<= 0.9x: **{'met' if ok_c else 'not met'}**)")
+            summary.append(line + ".")
     return "\n".join(out), summary
 
 

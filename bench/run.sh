@@ -336,37 +336,50 @@ run_http() {
 
 # ---- pipe ------------------------------------------------------------------
 
-PIPE_CSV_HEAD="rep,kind,mode,pairs,len,secs,rt,rt_per_s,cpu_us,user_us,sys_us,sc_total,sc_io_uring_enter,sc_epoll_wait,sc_read,sc_write,status,$ENV_COLS"
+PIPE_CSV_HEAD="rep,kind,mode,path,pairs,len,secs,rt,rt_per_s,cpu_us,user_us,sys_us,sc_total,sc_io_uring_enter,sc_epoll_wait,sc_read,sc_write,status,$ENV_COLS"
+
+# Pipe variants: epoll; curing (multishot read where the kernel has it);
+# curing_read (-R: one read job per message, the fallback path).
+pipe_args() {
+	case "$1" in
+	curing_read) echo "-m curing -R" ;;
+	*) echo "-m $1" ;;
+	esac
+}
 
 pipe_once() {
 	local rep=$1 kind=$2 m=$3 pairs=$4 len=$5 dur=$DUR sflag=() status=ok
 	[ "$kind" = count ] && { dur=$COUNT_DUR; sflag=(-S); }
 	local o
-	o=$(timeout 60 "$BIN/pipe_pingpong" -m "$m" -n "$pairs" -l "$len" -d "$dur" \
+	# shellcheck disable=SC2046 # pipe_args is words by design
+	o=$(timeout 60 "$BIN/pipe_pingpong" $(pipe_args "$m") -n "$pairs" -l "$len" -d "$dur" \
 		-c "$SERVER_CPU,$CLIENT_CPU" "${sflag[@]}" 2>"$TMP/pipe.err") || status=failed
 	[ "$status" != ok ] && log "pipe $m pairs=$pairs len=$len: failed: $(head -c 300 "$TMP/pipe.err")"
-	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$rep" "$kind" "$m" "$pairs" "$len" \
+	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$rep" "$kind" "$m" \
+		"$(kv path "$o")" "$pairs" "$len" \
 		"$(kv secs "$o")" "$(kv rt "$o")" "$(kv rt_per_s "$o")" "$(kv cpu_us "$o")" "$(kv user_us "$o")" \
 		"$(kv sys_us "$o")" "$(kv sc_total "$o")" "$(kv sc_io_uring_enter "$o")" \
 		"$(kv sc_epoll_wait "$o")" "$(kv sc_read "$o")" "$(kv sc_write "$o")" "$status" \
 		"$(env_vals)" >>"$OUT/pipe.csv"
 }
 
+PIPE_MODES=(epoll curing curing_read)
+
 run_pipe() {
 	have pipe_pingpong || { log "pipe_pingpong not built: pipe skipped"; return; }
 	echo "$PIPE_CSV_HEAD" >"$OUT/pipe.csv"
-	log "pipe: points {$PIPE_POINTS} x 2 modes x $RUNS runs of ${DUR}s"
+	log "pipe: points {$PIPE_POINTS} x ${#PIPE_MODES[@]} variants x $RUNS runs of ${DUR}s"
 	local rep pt m
 	for rep in $(seq "$RUNS"); do
 		for pt in $PIPE_POINTS; do
-			for m in epoll curing; do
+			for m in "${PIPE_MODES[@]}"; do
 				pipe_once "$rep" time "$m" "${pt%%:*}" "${pt##*:}"
 			done
 		done
 	done
 	skipped count && return
 	for pt in $PIPE_POINTS; do
-		for m in epoll curing; do
+		for m in "${PIPE_MODES[@]}"; do
 			pipe_once 1 count "$m" "${pt%%:*}" "${pt##*:}"
 		done
 	done
