@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 	if (count_sc)
 		bench_sc_open();
 
-	int lfd = tuned_listen(port);
+	int lfd = bench_listen(port, 0);
 	tuned_ring(sq_depth, cq_depth);
 	tuned_files();
 	br = uring_buf_ring_create(ring, 0, nbufs, buf_size);

@@ -20,7 +20,9 @@ import statistics
 import subprocess
 import sys
 
-ECHO_SERVERS = ["epoll", "curing_plain", "curing_tuned"]
+ECHO_SERVERS = ["epoll", "curing_plain", "curing_tuned", "liburing_tuned"]
+# The pair compared beside the ratios to epoll: curing tuned / its liburing peer.
+PEER = ("curing_tuned", "liburing_tuned")
 HTTP_SERVERS = ["epoll", "curing"]
 
 
@@ -126,12 +128,18 @@ def echo_tables(rows, runs):
     hdr = "| N | P | L |" + "".join(f" {s} |" for s in servers)
     cur = [s for s in servers if s != "epoll"]
     ratio_hdr = "".join(f" {s}/epoll |" for s in cur) if "epoll" in servers else ""
+    peer = all(s in servers for s in PEER)
+    peer_hdr = f" {PEER[0]}/{PEER[1]} |" if peer else ""
     sep = "|---|---|---|" + "---|" * (len(servers) + (len(cur) if ratio_hdr else 0))
+    sep_peer = sep + ("---|" if peer else "")
+
+    def peer_cell(key, pt):
+        return f" {ratio(data[(PEER[0], pt)][key].med, data[(PEER[1], pt)][key].med)} |" if peer else ""
 
     out.append("### Round trips per second (client-measured)\n")
     out.append(f"Median over {runs} interleaved runs, (min..max) in brackets.\n")
-    out.append(hdr + ratio_hdr)
-    out.append(sep)
+    out.append(hdr + ratio_hdr + peer_hdr)
+    out.append(sep_peer)
     for pt in points:
         p, l, n = pt
         cells = "".join(f" {data[(s, pt)]['rtps'].fmt()} |" for s in servers)
@@ -139,12 +147,12 @@ def echo_tables(rows, runs):
         if ratio_hdr:
             e = data[("epoll", pt)]["rtps"].med
             rats = "".join(f" {ratio(data[(s, pt)]['rtps'].med, e)} |" for s in cur)
-        out.append(f"| {n} | {p} | {l} |{cells}{rats}")
+        out.append(f"| {n} | {p} | {l} |{cells}{rats}{peer_cell('rtps', pt)}")
 
     out.append("\n### Server CPU per round trip (µs, user + system)\n")
     out.append(f"Median over {runs} interleaved runs, (min..max) in brackets; lower is better.\n")
-    out.append(hdr + ratio_hdr)
-    out.append(sep)
+    out.append(hdr + ratio_hdr + peer_hdr)
+    out.append(sep_peer)
     for pt in points:
         p, l, n = pt
         cells = "".join(f" {data[(s, pt)]['cpu'].fmt(digits=2)} |" for s in servers)
@@ -152,7 +160,7 @@ def echo_tables(rows, runs):
         if ratio_hdr:
             e = data[("epoll", pt)]["cpu"].med
             rats = "".join(f" {ratio(data[(s, pt)]['cpu'].med, e)} |" for s in cur)
-        out.append(f"| {n} | {p} | {l} |{cells}{rats}")
+        out.append(f"| {n} | {p} | {l} |{cells}{rats}{peer_cell('cpu', pt)}")
 
     if counted:
         out.append("\n### Server syscalls per round trip\n")
@@ -221,6 +229,22 @@ def echo_targets(data, points, servers):
         lines.append(f"- Round trips/s, tuned/epoll >= 1.0x at every point: **{ok} of {len(rt_r)} points met**; "
                      f"range {worst[1]:.2f}x..{max(r for _, r in rt_r):.2f}x "
                      f"(lowest at N={worst[0][2]}, P={worst[0][0]}, L={worst[0][1]}).")
+    if all(s in servers for s in PEER):
+        for key, what, better in (("cpu", "server CPU per round trip", "<= 1.0x"),
+                                  ("rtps", "round trips/s", ">= 1.0x")):
+            rs = [(pt, data[(PEER[0], pt)][key].med, data[(PEER[1], pt)][key].med) for pt in points]
+            rs = [(pt, a / b) for pt, a, b in rs if a is not None and b]
+            if not rs:
+                continue
+            ok = sum(1 for _, r in rs if (r <= 1.0 if key == "cpu" else r >= 1.0))
+            lines.append(f"- curing tuned / liburing tuned, {what} {better} at every point: "
+                         f"**{ok} of {len(rs)} points met**; range {min(r for _, r in rs):.2f}x.."
+                         f"{max(r for _, r in rs):.2f}x.")
+        lc = [(data[(PEER[1], pt)]["cpu"].med, data[("epoll", pt)]["cpu"].med) for pt in points]
+        lc = [a / b for a, b in lc if a is not None and b]
+        if lc:
+            lines.append(f"- liburing tuned/epoll, server CPU per round trip {min(lc):.2f}x..{max(lc):.2f}x "
+                         f"(median {statistics.median(lc):.2f}x).")
     if "curing_plain" in servers:
         pr = [(data[("curing_plain", pt)]["rtps"].med, data[("epoll", pt)]["rtps"].med) for pt in points]
         pr = [a / b for a, b in pr if a is not None and b]
@@ -482,7 +506,9 @@ def main():
            "server CPU.  Servers: `echo_epoll` (level-triggered, read then write), `echo_curing_plain` "
            "(one accept, then recv -> send -> recv per connection, one `uring_wait` + one `uring_reap` per "
            "loop), `echo_curing_tuned` (multishot accept and recv with a buffer ring, "
-           "SINGLE_ISSUER | DEFER_TASKRUN, registered files, batched completions).",
+           "SINGLE_ISSUER | DEFER_TASKRUN, registered files, batched completions), and "
+           "`echo_liburing_tuned`, the same design on liburing (built where liburing is found), "
+           "with a registered ring fd as curing registers its own.",
            "- Runs are interleaved: for each repetition every point runs every server in turn "
            "(epoll, plain, tuned, epoll, ...), so drift hits all alike.  Figures are medians with "
            "(min..max); ratios are curing / epoll of the medians.",

@@ -10,6 +10,7 @@
 #
 # What runs (each comparison interleaved: A, B, C, A, B, C, ...):
 #   echo   echo_client against echo_epoll, echo_curing_plain, echo_curing_tuned
+#          and echo_liburing_tuned (built only where liburing is found)
 #          over N connections x P messages in flight x L bytes;
 #          then one counting run per point and server with the kernel's
 #          syscall counters on (-S), kept apart from the timed runs;
@@ -124,7 +125,7 @@ mount_tracefs() {
 		log "tracefs not available: syscall counts will be missing"
 }
 
-TARGETS="echo_client echo_epoll echo_curing_plain echo_curing_tuned http_epoll http_curing pipe_pingpong nop"
+TARGETS="echo_client echo_epoll echo_curing_plain echo_curing_tuned echo_liburing_tuned http_epoll http_curing pipe_pingpong nop"
 
 build() {
 	if [ ! -f "$BUILD_DIR/build.ninja" ]; then
@@ -250,7 +251,7 @@ echo_points() {
 
 run_echo() {
 	local servers=() s
-	for s in epoll curing_plain curing_tuned; do
+	for s in epoll curing_plain curing_tuned liburing_tuned; do
 		have "echo_$s" && servers+=("$s") || log "echo_$s not built: left out"
 	done
 	have echo_client || { log "echo_client not built: echo skipped"; return; }
