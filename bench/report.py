@@ -315,6 +315,55 @@ def run_gnuplot(gp, script):
     return True
 
 
+# ---------------------------------------------------------------- latency
+
+LAT_SERVERS = ["epoll", "curing_plain", "curing_tuned"]
+
+
+def latency_section(rows, runs):
+    ok = [r for r in rows if r["status"] == "ok"]
+    if not ok:
+        return "No latency run succeeded.", []
+    servers = [s for s in LAT_SERVERS if any(r["server"] == s for r in ok)]
+    fracs = sorted({int(r["frac"]) for r in ok})
+    n, l, mx = ok[0]["conns"], ok[0]["len"], ok[0]["epoll_max"]
+
+    def st(s, f, col):
+        return Stat(num(r[col]) for r in ok if r["server"] == s and int(r["frac"]) == f)
+
+    def cpu(r):
+        u, s_, rt = num(r["server_user_us"]), num(r["server_sys_us"]), num(r["server_rt"])
+        return (u + s_) / rt if u is not None and s_ is not None and rt else None
+
+    out = [f"`echo_client -r`: {n} connections, {l} B, a fixed schedule of messages at a fraction of "
+           f"epoll's closed-loop rate at the same point with one message in flight per connection "
+           f"({int(float(mx)):,} round trips/s here; one write per message, as a paced client pays). "
+           "Latency runs from each message's due time, not from its send, so a stall of the server "
+           "counts in full (no coordinated omission).  Median over "
+           f"{runs} interleaved runs, (min..max) in brackets; µs.  `late` is the median count of "
+           "sends the client itself released over 100 µs after their due time (the client, not "
+           "the server, fell behind: those samples include the client's delay).\n",
+           "| load | server | achieved rt/s | p50 µs | p99 µs | p99.9 µs | server CPU µs/rt | late |",
+           "|---|---|---|---|---|---|---|---|"]
+    summary = []
+    for f in fracs:
+        e99 = st("epoll", f, "p99_us").med
+        for s in servers:
+            cp = Stat(cpu(r) for r in ok if r["server"] == s and int(r["frac"]) == f)
+            out.append(f"| {f}% | {s} | {st(s, f, 'rt_per_s').fmt()} | {st(s, f, 'p50_us').fmt(digits=1)} "
+                       f"| {st(s, f, 'p99_us').fmt(digits=1)} | {st(s, f, 'p999_us').fmt(digits=1)} "
+                       f"| {cp.fmt(digits=2)} | {fmt_num(st(s, f, 'late_sends').med, 0)} |")
+            if s != "epoll":
+                summary.append(f"- Latency at {f}% of epoll's rate, {s}/epoll: p50 "
+                               f"{ratio(st(s, f, 'p50_us').med, st('epoll', f, 'p50_us').med)}, p99 "
+                               f"{ratio(st(s, f, 'p99_us').med, e99)}, p99.9 "
+                               f"{ratio(st(s, f, 'p999_us').med, st('epoll', f, 'p999_us').med)}.")
+    bad = [r for r in rows if r["status"] != "ok"]
+    if bad:
+        out.append(f"\n{len(bad)} latency run(s) failed and are left out.")
+    return "\n".join(out), summary
+
+
 # ---------------------------------------------------------------- http
 
 
@@ -529,6 +578,12 @@ def main():
         for c in charts:
             doc.append(f"![{c}]({rel(c)})\n")
         targets.append(echo_targets(data, points, servers))
+
+    lat_rows = read_csv(os.path.join(a.inp, "latency.csv"))
+    if lat_rows:
+        t, summ = latency_section(lat_rows, a.runs)
+        doc += ["## Echo latency at a fixed rate\n", t, ""]
+        targets += summ
 
     http_rows = read_csv(os.path.join(a.inp, "http.csv"))
     if http_rows:

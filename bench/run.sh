@@ -14,6 +14,10 @@
 #          over N connections x P messages in flight x L bytes;
 #          then one counting run per point and server with the kernel's
 #          syscall counters on (-S), kept apart from the timed runs;
+#   latency  echo_client -r (a fixed rate, percentiles from each message's
+#          due time) at 25/50/75% of epoll's closed-loop rate at LAT_POINT
+#          (N:L, one message in flight: one write per message, as paced
+#          sends cost), against epoll, curing plain and curing tuned;
 #   http   wrk --latency against http_epoll and http_curing at 1, 64, 256 connections;
 #   pipe   pipe_pingpong -m epoll / -m curing;
 #   micro  the nop and file benchmarks, when built, as they are.
@@ -27,8 +31,9 @@
 # The benchmarks are a release build of their own (build-bench).
 #
 # Environment overrides: BUILD_DIR, OUT, REPORT_DIR, IMG_DIR, RUNS, DUR,
-# ECHO_N, ECHO_P, ECHO_L, HTTP_C, PIPE_POINTS, SKIP (space-separated subset of
-# "echo http pipe micro count"), SERVER_CPU, CLIENT_CPU.
+# ECHO_N, ECHO_P, ECHO_L, LAT_POINT, LAT_FRACS, HTTP_C, PIPE_POINTS, SKIP
+# (space-separated subset of "echo latency http pipe micro count"),
+# SERVER_CPU, CLIENT_CPU.
 set -u -o pipefail
 
 MODE=${1:-quick}
@@ -63,6 +68,8 @@ if [ "$MODE" = full ]; then
 	ECHO_L=${ECHO_L:-"64 512 4096"}
 	ECHO_POINTS=${ECHO_POINTS:-}
 	HTTP_C=${HTTP_C:-"1 64 256"}
+	LAT_POINT=${LAT_POINT:-"16:64"}
+	LAT_FRACS=${LAT_FRACS:-"25 50 75"}
 	PIPE_POINTS=${PIPE_POINTS:-"1:64 64:64 1:1024 64:1024"}
 	COUNT_DUR=1
 	if [ "$PUBLISH" = 1 ]; then
@@ -82,6 +89,8 @@ else
 	# N:P:L triples: the target point and a low-concurrency one
 	ECHO_POINTS=${ECHO_POINTS:-"16:1:64 256:8:512"}
 	HTTP_C=${HTTP_C:-"64"}
+	LAT_POINT=${LAT_POINT:-"16:64"}
+	LAT_FRACS=${LAT_FRACS:-"50"}
 	PIPE_POINTS=${PIPE_POINTS:-"1:64"}
 	COUNT_DUR=0.5
 	REPORT_DIR=${REPORT_DIR:-$OUT}
@@ -281,6 +290,68 @@ run_echo() {
 	done <<<"$points"
 }
 
+# ---- latency -----------------------------------------------------------------
+
+LAT_CSV_HEAD="rep,server,conns,len,frac,epoll_max,rate,secs,rt,rt_per_s,p50_us,p99_us,p999_us,max_us,lost,missed,late_sends,server_rt,server_user_us,server_sys_us,status,$ENV_COLS"
+
+# Epoll's closed-loop round trips/s at N conns, one in flight, L bytes:
+# the median of RUNS runs.
+lat_calibrate() {
+	local n=$1 l=$2 cl rates=() _
+	for _ in $(seq "$RUNS"); do
+		next_port
+		start_server "$BIN/echo_epoll" -p "$PORT" -l "$l"
+		cl=$(timeout 60 taskset -c "$CLIENT_CPU" "$BIN/echo_client" -p "$PORT" -n "$n" -P 1 -l "$l" \
+			-d "$DUR" -w "$WARM_MS" 2>"$TMP/cli.err")
+		stop_server >/dev/null
+		rates+=("$(kv rt_per_s "$cl")")
+	done
+	printf '%s\n' "${rates[@]}" | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR) printf "%.0f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# lat_once REP SERVER N L FRAC MAX
+lat_once() {
+	local rep=$1 srv=$2 n=$3 l=$4 frac=$5 max=$6 status=ok
+	local rate=$((max * frac / 100))
+	next_port
+	start_server "$BIN/echo_$srv" -p "$PORT" -l "$l"
+	local cl
+	cl=$(timeout 60 taskset -c "$CLIENT_CPU" "$BIN/echo_client" -p "$PORT" -n "$n" -l "$l" \
+		-d "$DUR" -w "$WARM_MS" -r "$rate" 2>"$TMP/cli.err") || status=client_failed
+	local sl
+	sl=$(stop_server)
+	[ -z "$sl" ] && status=server_failed
+	[ "$status" != ok ] && log "latency $srv n=$n l=$l rate=$rate: $status: $(head -c 300 "$TMP/cli.err" | tr '\n' ' ')"
+	local f row=("$rep" "$srv" "$n" "$l" "$frac" "$max" "$rate")
+	for f in secs rt rt_per_s p50_us p99_us p999_us max_us lost missed late_sends; do
+		row+=("$(kv "$f" "$cl")")
+	done
+	row+=("$(kv rt "$sl")" "$(kv user_us "$sl")" "$(kv sys_us "$sl")" "$status" "$(env_vals)")
+	(IFS=,; echo "${row[*]}") >>"$OUT/latency.csv"
+}
+
+run_latency() {
+	have echo_client && have echo_epoll || { log "echo_client or echo_epoll not built: latency skipped"; return; }
+	local servers=() s n=${LAT_POINT%%:*} l=${LAT_POINT##*:}
+	for s in epoll curing_plain curing_tuned; do
+		have "echo_$s" && servers+=("$s")
+	done
+	echo "$LAT_CSV_HEAD" >"$OUT/latency.csv"
+	local max
+	max=$(lat_calibrate "$n" "$l")
+	[ -z "$max" ] && { log "latency: calibration failed"; return; }
+	log "latency: N=$n L=$l, epoll closed-loop $max rt/s; {$LAT_FRACS}% x ${#servers[@]} servers x $RUNS runs of ${DUR}s"
+	local rep frac
+	for rep in $(seq "$RUNS"); do
+		for frac in $LAT_FRACS; do
+			for s in "${servers[@]}"; do
+				lat_once "$rep" "$s" "$n" "$l" "$frac" "$max"
+			done
+		done
+	done
+}
+
 # ---- http ------------------------------------------------------------------
 
 HTTP_CSV_HEAD="rep,server,conns,secs,requests_per_s,lat_p50_us,lat_p75_us,lat_p90_us,lat_p99_us,server_requests,server_user_us,server_sys_us,server_vcsw,status,$ENV_COLS"
@@ -433,6 +504,7 @@ build
 write_env
 T0=$(date +%s)
 skipped echo || run_echo
+skipped latency || run_latency
 skipped http || run_http
 skipped pipe || run_pipe
 skipped micro || run_micro
