@@ -3,7 +3,7 @@
  * The one echo client every echo server is measured with.
  *
  *   echo_client [-h host] [-p port] [-n conns] [-P depth] [-l len] [-d secs] [-w warmup_ms]
- *               [-r rate]
+ *               [-r rate] [-s sources]
  *
  * Opens n connections; on each keeps P messages of len bytes in flight
  * (pipelining: a new message is sent as soon as one has fully come back);
@@ -20,7 +20,9 @@
  *
  *   client mode=rate conns=N len=L rate=R secs=S rt=.. rt_per_s=.. p50_us=.. p99_us=.. p999_us=.. ...
  *
- * Exits 1 if any byte differed or a connection broke early.
+ * -s spreads the connections over that many source addresses (127.0.0.2..),
+ * for thousands of connections.  Exits 1 if any byte differed or a
+ * connection broke early.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -42,11 +44,26 @@ struct conn {
 	struct lat_fifo *due; /* latency mode: the scheduled send times in flight */
 };
 
-static int opt_conns = 1, opt_depth = 1, opt_len = 64;
+static int opt_conns = 1, opt_depth = 1, opt_len = 64, opt_sources = 1;
 static double opt_secs = 2.0, opt_rate;
 static long opt_warmup_ms = 200;
 
-static int connect_one(const struct sockaddr_in *sa)
+/* Connection i binds to source address 127.0.0.(2 + i mod -s): one source
+ * has about 28,000 ephemeral ports to a given server port, and runs one
+ * after another leave theirs in TIME_WAIT. */
+static void bind_source(int fd, int i)
+{
+	if (opt_sources <= 1)
+		return;
+	struct sockaddr_in src = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(0x7f000002u + (uint32_t)(i % opt_sources)) };
+	if (bind(fd, (const struct sockaddr *)&src, sizeof(src)) < 0) {
+		perror("bind source");
+		exit(1);
+	}
+}
+
+static int connect_one(const struct sockaddr_in *sa, int i)
 {
 	/* The server may still be starting: retry refused connects for 3 s. */
 	uint64_t deadline = bench_now_ns() + 3000000000u;
@@ -56,6 +73,7 @@ static int connect_one(const struct sockaddr_in *sa)
 			perror("socket");
 			exit(1);
 		}
+		bind_source(fd, i);
 		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0) {
 			int one = 1;
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -218,7 +236,7 @@ int main(int argc, char **argv)
 {
 	const char *host = "127.0.0.1";
 	int port = 7000, opt;
-	while ((opt = getopt(argc, argv, "h:p:n:P:l:d:w:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "h:p:n:P:l:d:w:r:s:")) != -1) {
 		switch (opt) {
 		case 'h': host = optarg; break;
 		case 'p': port = (int)bench_arg_long(optarg, "port"); break;
@@ -228,14 +246,19 @@ int main(int argc, char **argv)
 		case 'd': opt_secs = atof(optarg); break;
 		case 'w': opt_warmup_ms = bench_arg_long(optarg, "warmup"); break;
 		case 'r': opt_rate = (double)bench_arg_long(optarg, "rate"); break;
+		case 's': opt_sources = (int)bench_arg_long(optarg, "sources"); break;
 		default:
 			fprintf(stderr, "usage: %s [-h host] [-p port] [-n conns] [-P depth] [-l len] "
-					"[-d secs] [-w warmup_ms] [-r rate]\n", argv[0]);
+					"[-d secs] [-w warmup_ms] [-r rate] [-s sources]\n", argv[0]);
 			return 2;
 		}
 	}
 	if (opt_rate > 0)
 		opt_depth = 1;   /* the schedule, not a window, decides what is sent */
+	if (opt_sources < 1 || opt_sources > 250) {
+		fprintf(stderr, "need 1 <= sources <= 250\n");
+		return 2;
+	}
 	if (opt_conns < 1 || opt_depth < 1 || opt_len < 1 ||
 	    (uint64_t)opt_depth * (uint64_t)opt_len > BENCH_PAT_LEN || opt_secs <= 0) {
 		fprintf(stderr, "need conns >= 1, depth >= 1, len >= 1, depth*len <= %u, secs > 0\n",
@@ -261,7 +284,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < opt_conns; i++) {
 		struct conn *c = &conns[i];
-		c->fd = connect_one(&sa);
+		c->fd = connect_one(&sa, i);
 		c->id = (unsigned)i;
 		c->target = (uint64_t)opt_depth * (uint64_t)opt_len;
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };

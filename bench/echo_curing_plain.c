@@ -132,6 +132,7 @@ int main(int argc, char **argv)
 	QUEUE(uring_accept(ring, lfd, NULL, &accept_tag));
 
 	uring_completion cs[BATCH];
+	bench_mark_rss_base();
 	while (!bench_stop) {
 		int n = uring_wait(ring, &cs[0]);
 		n_wait++;

@@ -204,6 +204,7 @@ int main(int argc, char **argv)
 	TUNED_QUEUE(0, uring_accept_multishot(ring, lfd, &accept_tag));
 
 	static uring_completion cs[BATCH];
+	bench_mark_rss_base();
 	while (!bench_stop) {
 		int n = uring_wait(ring, &cs[0]);
 		n_wait++;

@@ -104,6 +104,7 @@ int main(int argc, char **argv)
 	epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &lev);
 	struct epoll_event evs[512];
 
+	bench_mark_rss_base();
 	while (!bench_stop) {
 		int n = epoll_wait(ep, evs, 512, -1);
 		n_epoll_wait++;

@@ -303,6 +303,7 @@ int main(int argc, char **argv)
 		fail("calloc", ENOMEM);
 	arm_accept(lfd);
 
+	bench_mark_rss_base();
 	while (!bench_stop) {
 		int r = io_uring_submit_and_wait(&ring, 1);
 		n_wait++;

@@ -76,6 +76,7 @@ int main(int argc, char **argv)
 	static char buf[65536];
 	struct epoll_event evs[512];
 
+	bench_mark_rss_base();
 	while (!bench_stop) {
 		int n = epoll_wait(ep, evs, 512, -1);
 		n_epoll_wait++;

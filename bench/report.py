@@ -113,6 +113,12 @@ def echo_tables(rows, runs):
 
         return f
 
+    def mem_per_conn(r):
+        peak, base, n = num(r.get("server_maxrss_kb")), num(r.get("server_rss_base_kb")), num(r["conns"])
+        if peak is None or base is None or base < 0 or not n:
+            return None
+        return (peak - base) / n
+
     data = {}
     for pt in points:
         for s in servers:
@@ -122,6 +128,8 @@ def echo_tables(rows, runs):
                 "sc": stat(s, pt, sc_per_rt("sc_total"), counted),
                 "enter": stat(s, pt, sc_per_rt("sc_io_uring_enter"), counted),
                 "vcsw": stat(s, pt, sc_per_rt("server_vcsw"), timed),
+                "mem": stat(s, pt, mem_per_conn, timed),
+                "rss": stat(s, pt, lambda r: num(r.get("server_maxrss_kb")), timed),
             }
 
     out = []
@@ -194,6 +202,25 @@ def echo_tables(rows, runs):
     for pt in points:
         p, l, n = pt
         out.append(f"| {n} | {p} | {l} |" + "".join(f" {fmt_num(data[(s, pt)]['vcsw'].med, 3)} |" for s in servers))
+    if any(data[(s, pt)]["mem"].med is not None for s in servers for pt in points):
+        out.append("\n### Server memory per connection\n")
+        out.append("KiB per connection: the server's peak RSS (ru_maxrss) less its RSS once set up, "
+                   "over the connections, median of the timed runs; the server's peak RSS in MiB in "
+                   "brackets.  It counts the pages the server touched, connections' state and the "
+                   "buffers they used (the tuned servers' shared buffer ring: a 64 B message touches "
+                   "one page of a 32 KiB buffer, and the ring's FIFO order touches them all in turn), "
+                   "not the kernel's socket memory.  At a few connections it is mostly fixed costs (the "
+                   "first buffers touched) spread thin.\n")
+        out.append(hdr)
+        out.append("|---|---|---|" + "---|" * len(servers))
+        for pt in points:
+            p, l, n = pt
+            cells = ""
+            for s in servers:
+                d = data[(s, pt)]
+                rss = f" ({d['rss'].med / 1024:.1f})" if d["rss"].med is not None else ""
+                cells += f" {fmt_num(d['mem'].med)}{rss} |"
+            out.append(f"| {n} | {p} | {l} |{cells}")
     if failed:
         out.append(f"\n{len(failed)} echo run(s) failed and are left out: " +
                    ", ".join(sorted({f"{r['server']} N={r['conns']} P={r['depth']} L={r['len']} ({r['status']})"

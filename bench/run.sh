@@ -31,7 +31,7 @@
 # The benchmarks are a release build of their own (build-bench).
 #
 # Environment overrides: BUILD_DIR, OUT, REPORT_DIR, IMG_DIR, RUNS, DUR,
-# ECHO_N, ECHO_P, ECHO_L, LAT_POINT, LAT_FRACS, HTTP_C, PIPE_POINTS, SKIP
+# ECHO_N, ECHO_P, ECHO_L, SRC_ADDRS, LAT_POINT, LAT_FRACS, HTTP_C, PIPE_POINTS, SKIP
 # (space-separated subset of "echo latency http pipe micro count"),
 # SERVER_CPU, CLIENT_CPU.
 set -u -o pipefail
@@ -223,7 +223,12 @@ env_vals() { printf '%s,%s,%s' "$KERNEL" "$CORES" "$(mitigations_compact)"; }
 
 # ---- echo ------------------------------------------------------------------
 
-ECHO_CSV_HEAD="rep,kind,server,conns,depth,len,secs,client_rt,rt_per_s,server_rt,server_user_us,server_sys_us,server_vcsw,sc_total,sc_io_uring_enter,sc_epoll_wait,sc_read,sc_write,status,$ENV_COLS"
+ECHO_CSV_HEAD="rep,kind,server,conns,depth,len,secs,client_rt,rt_per_s,server_rt,server_user_us,server_sys_us,server_vcsw,sc_total,sc_io_uring_enter,sc_epoll_wait,sc_read,sc_write,server_maxrss_kb,server_rss_base_kb,status,$ENV_COLS"
+
+# Above this many connections the client spreads them over SRC_ADDRS
+# source addresses (127.0.0.2..), so ephemeral ports do not run out.
+SRC_ADDRS=${SRC_ADDRS:-8}
+src_flag() { [ "$1" -gt 256 ] && echo "-s $SRC_ADDRS"; }
 
 # echo_once REP KIND(time|count) SERVER N P L
 echo_once() {
@@ -232,19 +237,21 @@ echo_once() {
 	next_port
 	start_server "$BIN/echo_$srv" -p "$PORT" -l "$l" "${sflag[@]}"
 	local cl
+	# shellcheck disable=SC2046 # src_flag is words by design
 	cl=$(timeout 60 taskset -c "$CLIENT_CPU" "$BIN/echo_client" -p "$PORT" -n "$n" -P "$p" -l "$l" \
-		-d "$dur" -w "$WARM_MS" 2>"$TMP/cli.err") || status=client_failed
+		-d "$dur" -w "$WARM_MS" $(src_flag "$n") 2>"$TMP/cli.err") || status=client_failed
 	local sl
 	sl=$(stop_server)
 	[ -z "$sl" ] && status=server_failed
 	if [ "$status" != ok ]; then
 		log "echo $srv n=$n p=$p l=$l: $status: $(head -c 300 "$TMP/cli.err" "$TMP/srv.err" | tr '\n' ' ')"
 	fi
-	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' \
+	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' \
 		"$rep" "$kind" "$srv" "$n" "$p" "$l" "$(kv secs "$cl")" "$(kv rt "$cl")" "$(kv rt_per_s "$cl")" \
 		"$(kv rt "$sl")" "$(kv user_us "$sl")" "$(kv sys_us "$sl")" "$(kv vcsw "$sl")" "$(kv sc_total "$sl")" \
 		"$(kv sc_io_uring_enter "$sl")" "$(kv sc_epoll_wait "$sl")" "$(kv sc_read "$sl")" \
-		"$(kv sc_write "$sl")" "$status" "$(env_vals)" >>"$OUT/echo.csv"
+		"$(kv sc_write "$sl")" "$(kv maxrss_kb "$sl")" "$(kv rss_base_kb "$sl")" "$status" \
+		"$(env_vals)" >>"$OUT/echo.csv"
 }
 
 echo_points() {
