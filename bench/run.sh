@@ -339,7 +339,10 @@ lat_once() {
 }
 
 run_latency() {
-	have echo_client && have echo_epoll || { log "echo_client or echo_epoll not built: latency skipped"; return; }
+	if ! have echo_client || ! have echo_epoll; then
+		log "echo_client or echo_epoll not built: latency skipped"
+		return
+	fi
 	local servers=() s n=${LAT_POINT%%:*} l=${LAT_POINT##*:}
 	for s in epoll curing_plain curing_tuned; do
 		have "echo_$s" && servers+=("$s")
