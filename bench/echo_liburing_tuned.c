@@ -191,6 +191,8 @@ static void on_accept(const struct io_uring_cqe *cqe, int lfd)
 		c->fixed = file_add(fd);
 		arm_recv(c);
 	}
+	if (cqe->res == -EINVAL || cqe->res == -EOPNOTSUPP)
+		fail("multishot accept (5.19)", cqe->res);   /* re-arming would spin */
 	if (!(cqe->flags & IORING_CQE_F_MORE))
 		arm_accept(lfd);
 }
