@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,16 +54,40 @@ static inline void bench_cpu_us(int who, uint64_t *user_us, uint64_t *sys_us)
 	*sys_us = bench_tv_us(ru.ru_stime);
 }
 
-/* " user_us=.. sys_us=.. vcsw=.. ivcsw=..": CPU time, and how often the
- * process blocked (voluntary switches: each one a wake-up to pay for by
- * whoever wakes it) or was preempted. */
+/* Resident set size now, in KiB (/proc/self/statm), or -1. */
+static inline long bench_rss_kb(void)
+{
+	long pages = -1, resident = -1;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+		resident = -1;
+	fclose(f);
+	return resident < 0 ? -1 : resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* The server's RSS once set up, before the first connection: the peak
+ * (ru_maxrss) less this is what its connections cost it, buffers touched
+ * included (kernel socket memory is not in it). */
+static long bench_rss_base = -1;
+
+static inline void bench_mark_rss_base(void)
+{
+	bench_rss_base = bench_rss_kb();
+}
+
+/* " user_us=.. sys_us=.. vcsw=.. ivcsw=.. maxrss_kb=.. rss_base_kb=..": CPU
+ * time, how often the process blocked (voluntary switches: each one a
+ * wake-up to pay for by whoever wakes it) or was preempted, and memory. */
 static inline void bench_print_rusage(FILE *out)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	fprintf(out, " user_us=%llu sys_us=%llu vcsw=%ld ivcsw=%ld",
+	fprintf(out, " user_us=%llu sys_us=%llu vcsw=%ld ivcsw=%ld maxrss_kb=%ld rss_base_kb=%ld",
 		(unsigned long long)bench_tv_us(ru.ru_utime),
-		(unsigned long long)bench_tv_us(ru.ru_stime), ru.ru_nvcsw, ru.ru_nivcsw);
+		(unsigned long long)bench_tv_us(ru.ru_stime), ru.ru_nvcsw, ru.ru_nivcsw, ru.ru_maxrss,
+		bench_rss_base);
 }
 
 /* Set by SIGTERM / SIGINT.  No SA_RESTART: a blocking wait returns EINTR. */
@@ -84,14 +110,38 @@ static inline void bench_install_stop(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* Raises the soft fd limit to the hard one (1000 connections need it). */
+/* Raises the fd limit for 1000 connections and more: both limits to 65536
+ * where allowed (root), else the soft limit to the hard one. */
 static inline void bench_raise_nofile(void)
 {
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_max < 65536) {
+		struct rlimit want = { .rlim_cur = 65536, .rlim_max = 65536 };
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			return;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+}
+
+/* A TCP listener on 127.0.0.1:port (type_flags: SOCK_NONBLOCK or 0),
+ * backlog 4096; exits on failure. */
+static inline int bench_listen(int port, int type_flags)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | type_flags, 0);
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4096) < 0) {
+		perror("listen");
+		exit(1);
+	}
+	return fd;
 }
 
 /*

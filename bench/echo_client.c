@@ -3,6 +3,7 @@
  * The one echo client every echo server is measured with.
  *
  *   echo_client [-h host] [-p port] [-n conns] [-P depth] [-l len] [-d secs] [-w warmup_ms]
+ *               [-r rate] [-s sources]
  *
  * Opens n connections; on each keeps P messages of len bytes in flight
  * (pipelining: a new message is sent as soon as one has fully come back);
@@ -13,15 +14,25 @@
  *
  *   client conns=N depth=P len=L secs=S rt=R rt_per_s=X errors=0
  *
- * and exits 1 if any byte differed or a connection broke early.
+ * With -r, latency mode (latency.h): rate messages per second across all
+ * connections on a fixed schedule instead of as fast as the window allows
+ * (-P is ignored), and the line adds the round-trip percentiles:
+ *
+ *   client mode=rate conns=N len=L rate=R secs=S rt=.. rt_per_s=.. p50_us=.. p99_us=.. p999_us=.. ...
+ *
+ * -s spreads the connections over that many source addresses (127.0.0.2..),
+ * for thousands of connections.  Exits 1 if any byte differed or a
+ * connection broke early.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include "bench_common.h"
+#include "latency.h"
 
 struct conn {
 	int fd;
@@ -30,13 +41,29 @@ struct conn {
 	uint64_t target;      /* bytes that may be written: (returned messages + P) * L */
 	uint64_t recvd;       /* bytes read back and checked */
 	int want_out;         /* EPOLLOUT armed */
+	struct lat_fifo *due; /* latency mode: the scheduled send times in flight */
 };
 
-static int opt_conns = 1, opt_depth = 1, opt_len = 64;
-static double opt_secs = 2.0;
+static int opt_conns = 1, opt_depth = 1, opt_len = 64, opt_sources = 1;
+static double opt_secs = 2.0, opt_rate;
 static long opt_warmup_ms = 200;
 
-static int connect_one(const struct sockaddr_in *sa)
+/* Connection i binds to source address 127.0.0.(2 + i mod -s): one source
+ * has about 28,000 ephemeral ports to a given server port, and runs one
+ * after another leave theirs in TIME_WAIT. */
+static void bind_source(int fd, int i)
+{
+	if (opt_sources <= 1)
+		return;
+	struct sockaddr_in src = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(0x7f000002u + (uint32_t)(i % opt_sources)) };
+	if (bind(fd, (const struct sockaddr *)&src, sizeof(src)) < 0) {
+		perror("bind source");
+		exit(1);
+	}
+}
+
+static int connect_one(const struct sockaddr_in *sa, int i)
 {
 	/* The server may still be starting: retry refused connects for 3 s. */
 	uint64_t deadline = bench_now_ns() + 3000000000u;
@@ -46,6 +73,7 @@ static int connect_one(const struct sockaddr_in *sa)
 			perror("socket");
 			exit(1);
 		}
+		bind_source(fd, i);
 		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0) {
 			int one = 1;
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -76,6 +104,8 @@ static int pump_out(int ep, struct conn *c)
 {
 	while (c->sent < c->target) {
 		uint64_t n = c->target - c->sent;
+		if (n > BENCH_PAT_LEN)
+			n = BENCH_PAT_LEN;   /* the pattern is contiguous for this much */
 		ssize_t w = write(c->fd, bench_pat_at(c->id, c->sent), n);
 		if (w < 0) {
 			if (errno == EAGAIN) {
@@ -92,11 +122,121 @@ static int pump_out(int ep, struct conn *c)
 	return 0;
 }
 
+/* Reads what c has; checks it against the pattern.  Returns the messages
+ * this read completed (0 also when there was nothing), or -1 when the
+ * connection broke or a byte differed (reported). */
+static int64_t read_back(struct conn *c, unsigned char *rbuf, size_t rbuf_len)
+{
+	ssize_t r = read(c->fd, rbuf, rbuf_len);
+	if (r <= 0) {
+		if (r < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		fprintf(stderr, "connection %u: %s\n", c->id,
+			r == 0 ? "closed by the server" : strerror(errno));
+		return -1;
+	}
+	if (c->recvd + (uint64_t)r > c->sent ||
+	    memcmp(rbuf, bench_pat_at(c->id, c->recvd), (size_t)r) != 0) {
+		fprintf(stderr, "connection %u: wrong bytes at offset %llu\n", c->id,
+			(unsigned long long)c->recvd);
+		return -1;
+	}
+	uint64_t len = (uint64_t)opt_len, before = c->recvd / len;
+	c->recvd += (uint64_t)r;
+	return (int64_t)(c->recvd / len - before);
+}
+
+/*
+ * Latency mode.  Message k (k = 0, 1, ...) is due at t0 + k / rate and goes
+ * to connection k mod n.  Its latency is measured from that due time, not
+ * from when the write happened: a client that measured from the write
+ * would, whenever the server stalls, send late and so leave the stall's
+ * worst cases out of its sample (coordinated omission).  Messages due
+ * during the warm-up are sent but not counted; after the last due time
+ * the loop waits up to a second for the replies still out.  Between due
+ * times less than 2 ms apart the loop polls (epoll_wait with timeout 0)
+ * rather than sleeps, so that a timer's slack is not added to every
+ * sample; the client core is its own.
+ */
+static int run_rate(int ep, struct conn *conns, unsigned char *rbuf, size_t rbuf_len)
+{
+	const uint64_t len = (uint64_t)opt_len, n = (uint64_t)opt_conns;
+	for (int i = 0; i < opt_conns; i++) {
+		conns[i].due = lat_fifo_new();
+		conns[i].target = 0;   /* nothing goes before its due time */
+	}
+	struct lat_samples smp = { 0 };
+	prctl(PR_SET_TIMERSLACK, 1000UL);   /* wake within 1 µs of the due time, not 50 */
+	uint64_t t0 = bench_now_ns();
+	uint64_t t_start = t0 + (uint64_t)opt_warmup_ms * 1000000u;
+	uint64_t t_end = t_start + (uint64_t)(opt_secs * 1e9);
+	uint64_t k = 0, next = t0, missed = 0, late = 0, outstanding = 0;
+	double period = 1e9 / opt_rate;
+	int max_ev = opt_conns < 1024 ? opt_conns : 1024;
+	struct epoll_event *evs = calloc((size_t)max_ev, sizeof(*evs));
+	for (;;) {
+		uint64_t now = bench_now_ns();
+		/* Release every message now due, each to its connection. */
+		while (next < t_end && next <= now) {
+			struct conn *c = &conns[k % n];
+			if (lat_fifo_push(c->due, next) < 0) {
+				missed++;   /* this connection has LAT_FIFO messages out: overload */
+			} else {
+				outstanding++;
+				late += now - next > LAT_LATE_NS;
+				c->target += len;
+				if (pump_out(ep, c) < 0) {
+					fprintf(stderr, "connection %u: write: %s\n", c->id, strerror(errno));
+					return 1;
+				}
+			}
+			k++;
+			next = t0 + (uint64_t)((double)k * period);
+		}
+		if (next >= t_end && (outstanding == 0 || now >= t_end + 1000000000u))
+			break;
+		uint64_t wake = next < t_end ? next : t_end + 1000000000u;
+		uint64_t wait_ns = wake > now ? wake - now : 0;
+		struct timespec ts = { .tv_sec = (time_t)(wait_ns / 1000000000u),
+				       .tv_nsec = (long)(wait_ns % 1000000000u) };
+		int m = epoll_pwait2(ep, evs, max_ev, &ts, NULL);
+		if (m < 0 && errno != EINTR) {
+			perror("epoll_wait");
+			return 1;
+		}
+		uint64_t t_recv = bench_now_ns();
+		for (int e = 0; e < m; e++) {
+			struct conn *c = evs[e].data.ptr;
+			if (evs[e].events & EPOLLIN) {
+				int64_t got = read_back(c, rbuf, rbuf_len);
+				if (got < 0)
+					return 1;
+				for (; got > 0; got--, outstanding--) {
+					uint64_t due = lat_fifo_pop(c->due);
+					if (due >= t_start)
+						lat_add(&smp, t_recv - due);
+				}
+			}
+			if (pump_out(ep, c) < 0) {
+				fprintf(stderr, "connection %u: write: %s\n", c->id, strerror(errno));
+				return 1;
+			}
+		}
+	}
+	double secs = (double)(t_end - t_start) / 1e9;
+	printf("client mode=rate conns=%d len=%d rate=%.0f secs=%.3f rt=%zu rt_per_s=%.1f", opt_conns,
+	       opt_len, opt_rate, secs, smp.n, (double)smp.n / secs);
+	lat_print(&smp, stdout);
+	printf(" lost=%llu missed=%llu late_sends=%llu errors=0\n", (unsigned long long)outstanding,
+	       (unsigned long long)missed, (unsigned long long)late);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *host = "127.0.0.1";
 	int port = 7000, opt;
-	while ((opt = getopt(argc, argv, "h:p:n:P:l:d:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "h:p:n:P:l:d:w:r:s:")) != -1) {
 		switch (opt) {
 		case 'h': host = optarg; break;
 		case 'p': port = (int)bench_arg_long(optarg, "port"); break;
@@ -105,11 +245,19 @@ int main(int argc, char **argv)
 		case 'l': opt_len = (int)bench_arg_long(optarg, "len"); break;
 		case 'd': opt_secs = atof(optarg); break;
 		case 'w': opt_warmup_ms = bench_arg_long(optarg, "warmup"); break;
+		case 'r': opt_rate = (double)bench_arg_long(optarg, "rate"); break;
+		case 's': opt_sources = (int)bench_arg_long(optarg, "sources"); break;
 		default:
 			fprintf(stderr, "usage: %s [-h host] [-p port] [-n conns] [-P depth] [-l len] "
-					"[-d secs] [-w warmup_ms]\n", argv[0]);
+					"[-d secs] [-w warmup_ms] [-r rate] [-s sources]\n", argv[0]);
 			return 2;
 		}
+	}
+	if (opt_rate > 0)
+		opt_depth = 1;   /* the schedule, not a window, decides what is sent */
+	if (opt_sources < 1 || opt_sources > 250) {
+		fprintf(stderr, "need 1 <= sources <= 250\n");
+		return 2;
 	}
 	if (opt_conns < 1 || opt_depth < 1 || opt_len < 1 ||
 	    (uint64_t)opt_depth * (uint64_t)opt_len > BENCH_PAT_LEN || opt_secs <= 0) {
@@ -136,12 +284,14 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < opt_conns; i++) {
 		struct conn *c = &conns[i];
-		c->fd = connect_one(&sa);
+		c->fd = connect_one(&sa, i);
 		c->id = (unsigned)i;
 		c->target = (uint64_t)opt_depth * (uint64_t)opt_len;
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 		epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
 	}
+	if (opt_rate > 0)
+		return run_rate(ep, conns, rbuf, rbuf_len);
 	for (int i = 0; i < opt_conns; i++)
 		if (pump_out(ep, &conns[i]) < 0) {
 			perror("write");
@@ -152,7 +302,7 @@ int main(int argc, char **argv)
 	uint64_t t_start = t0 + (uint64_t)opt_warmup_ms * 1000000u;
 	uint64_t t_end = t_start + (uint64_t)(opt_secs * 1e9);
 	uint64_t msgs = 0, msgs_at_start = 0;
-	int started = 0, errors = 0;
+	int started = 0, errors = 0;   /* a wrong byte exits at once: errors stays 0 */
 	int max_ev = opt_conns < 1024 ? opt_conns : 1024;
 	struct epoll_event *evs = calloc((size_t)max_ev, sizeof(*evs));
 	const uint64_t len = (uint64_t)opt_len, window = (uint64_t)opt_depth * len;
@@ -178,27 +328,12 @@ int main(int argc, char **argv)
 		for (int k = 0; k < n; k++) {
 			struct conn *c = evs[k].data.ptr;
 			if (evs[k].events & EPOLLIN) {
-				ssize_t r = read(c->fd, rbuf, rbuf_len);
-				if (r <= 0) {
-					if (r < 0 && (errno == EAGAIN || errno == EINTR))
-						continue;
-					fprintf(stderr, "connection %u: %s\n", c->id,
-						r == 0 ? "closed by the server" : strerror(errno));
+				int64_t got = read_back(c, rbuf, rbuf_len);
+				if (got < 0)
 					return 1;
-				}
-				if (c->recvd + (uint64_t)r > c->sent ||
-				    memcmp(rbuf, bench_pat_at(c->id, c->recvd), (size_t)r) != 0) {
-					errors++;
-					fprintf(stderr, "connection %u: wrong bytes at offset %llu\n",
-						c->id, (unsigned long long)c->recvd);
-					return 1;
-				}
-				uint64_t before = c->recvd / len;
-				c->recvd += (uint64_t)r;
-				uint64_t done = c->recvd / len;
-				if (done != before) {
-					msgs += done - before;
-					c->target = done * len + window;
+				if (got > 0) {
+					msgs += (uint64_t)got;
+					c->target = c->recvd / len * len + window;
 				}
 			}
 			if (pump_out(ep, c) < 0) {

@@ -121,15 +121,7 @@ int main(int argc, char **argv)
 	if (count_sc)
 		bench_sc_open();
 
-	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int one = 1;
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 4096) < 0) {
-		perror("listen");
-		return 1;
-	}
+	int lfd = bench_listen(port, 0);
 	/* A CQ big enough for one completion per connection at 1000+. */
 	uring_options o = { .cq_entries = 8192 };
 	ring = uring_create(1024, &o);
@@ -140,6 +132,7 @@ int main(int argc, char **argv)
 	QUEUE(uring_accept(ring, lfd, NULL, &accept_tag));
 
 	uring_completion cs[BATCH];
+	bench_mark_rss_base();
 	while (!bench_stop) {
 		int n = uring_wait(ring, &cs[0]);
 		n_wait++;

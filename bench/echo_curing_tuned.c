@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 	if (count_sc)
 		bench_sc_open();
 
-	int lfd = tuned_listen(port);
+	int lfd = bench_listen(port, 0);
 	tuned_ring(sq_depth, cq_depth);
 	tuned_files();
 	br = uring_buf_ring_create(ring, 0, nbufs, buf_size);
@@ -204,6 +204,7 @@ int main(int argc, char **argv)
 	TUNED_QUEUE(0, uring_accept_multishot(ring, lfd, &accept_tag));
 
 	static uring_completion cs[BATCH];
+	bench_mark_rss_base();
 	while (!bench_stop) {
 		int n = uring_wait(ring, &cs[0]);
 		n_wait++;

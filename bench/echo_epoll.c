@@ -31,20 +31,6 @@ struct conn {
 static uint64_t n_epoll_wait, n_read, n_write, n_accept, n_epoll_ctl, n_close;
 static uint64_t bytes_echoed;
 
-static int listen_on(int port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	int one = 1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4096) < 0) {
-		perror("listen");
-		exit(1);
-	}
-	return fd;
-}
-
 static void conn_close(int ep, struct conn *c)
 {
 	(void)ep;   /* close removes the fd from the epoll set */
@@ -112,12 +98,13 @@ int main(int argc, char **argv)
 		bench_sc_open();
 
 	static unsigned char buf[65536];
-	int lfd = listen_on(port);
+	int lfd = bench_listen(port, SOCK_NONBLOCK);
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	struct epoll_event lev = { .events = EPOLLIN, .data.ptr = NULL };
 	epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &lev);
 	struct epoll_event evs[512];
 
+	bench_mark_rss_base();
 	while (!bench_stop) {
 		int n = epoll_wait(ep, evs, 512, -1);
 		n_epoll_wait++;

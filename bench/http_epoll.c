@@ -68,21 +68,15 @@ int main(int argc, char **argv)
 	if (count_sc)
 		bench_sc_open();
 
-	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int lfd = bench_listen(port, SOCK_NONBLOCK);
 	int one = 1;
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 4096) < 0) {
-		perror("listen");
-		return 1;
-	}
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	struct epoll_event lev = { .events = EPOLLIN, .data.ptr = NULL };
 	epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &lev);
 	static char buf[65536];
 	struct epoll_event evs[512];
 
+	bench_mark_rss_base();
 	while (!bench_stop) {
 		int n = epoll_wait(ep, evs, 512, -1);
 		n_epoll_wait++;

@@ -2,20 +2,27 @@
 /*
  * Pipe ping-pong between two processes: epoll + read/write against curing.
  *
- *   pipe_pingpong -m epoll|curing [-n pairs] [-l len] [-d secs] [-c cpuA,cpuB] [-S]
+ *   pipe_pingpong -m epoll|curing [-n pairs] [-l len] [-d secs] [-c cpuA,cpuB] [-S] [-R]
  *
  * The parent and a forked child share n pairs of pipes.  On each pair one
  * message of len bytes (at most PIPE_BUF, so a write is atomic) goes
  * parent -> child -> parent, over and over, for d seconds.  Both
  * processes use the same mechanism:
  *   epoll:  epoll_wait, then read and write on each ready pipe;
- *   curing: a read job per pipe; each completion queues the write and the
- *           next read; one uring_wait_many per loop (submit, then wait for
- *           the writes just queued, which complete inline, plus at least
- *           one read: one enter), on a SINGLE_ISSUER | DEFER_TASKRUN ring.
- * Prints one line:
+ *   curing: where the kernel has IORING_OP_READ_MULTISHOT (6.7), one
+ *           multishot read per pipe into a buffer ring shared by the pipes;
+ *           each completion writes the buffer back and recycles it when
+ *           the write completes.  Elsewhere (or with -R) a read job per
+ *           pipe, queued again with each write: with one message in flight
+ *           it is always queued before its data exists, so it fails with
+ *           EAGAIN, arms a poll and retries from task work, the cycle the
+ *           multishot read removes (it stays polled).  Either way one
+ *           uring_wait_many per loop (submit, then wait for the writes just
+ *           queued, which complete inline, plus at least one read: one
+ *           enter), on a SINGLE_ISSUER | DEFER_TASKRUN ring.
+ * Prints one line, path= naming what ran (epoll, read_multishot, read):
  *
- *   pipe mode=M pairs=N len=L secs=S rt=R rt_per_s=X cpu_us=C user_us=U sys_us=S sc_...=..
+ *   pipe mode=M path=P pairs=N len=L secs=S rt=R rt_per_s=X cpu_us=C user_us=U sys_us=S sc_...=..
  *
  * cpu_us is both processes' CPU (getrusage of self and the reaped child);
  * -S counts both processes' syscalls (bench_common.h).
@@ -29,6 +36,8 @@
 #include "uring.h"
 
 static int mode_curing, n_pairs = 1, msg_len = 64;
+static int no_multishot;   /* -R: single reads even where multishot exists */
+static const char *path_ran = "epoll";
 static double secs = 2.0;
 static int cpu_a = -1, cpu_b = -1;
 
@@ -112,7 +121,11 @@ static uint64_t run_epoll(const int *in, const int *out, int starter, uint64_t d
 struct pipe_job {
 	int idx;
 	int is_read;
+	int bid;        /* write: the buffer ring's buffer it sends, -1 for none */
 };
+
+/* The multishot path's buffer ring, NULL on the single-read path. */
+static uring_buf_ring *br;
 
 static void must_queue(uring_job j)
 {
@@ -151,20 +164,66 @@ static uring *make_ring(unsigned depth)
 	return t;
 }
 
+/* Two buffers of PIPE_BUF per pair, a power of two in all: each pair holds
+ * one until its write completes, and after every read the kernel tries the
+ * pipe again at once, taking a buffer first; without a spare that try ends
+ * the job with -ENOBUFS and it must be queued again each message.  NULL
+ * where multishot read is missing or -R asked for single reads. */
+static uring_buf_ring *make_buf_ring(uring *t)
+{
+	if (no_multishot || !uring_op_supported(t, URING_OP_READ_MULTISHOT))
+		return NULL;
+	unsigned n = 1;
+	while (n < 2 * npairs())
+		n <<= 1;
+	return uring_buf_ring_create(t, 0, n, PIPE_BUF);
+}
+
+static void queue_read_multishot(uring *t, int fd, struct pipe_job *pj)
+{
+	uring_job j;
+	while ((j = uring_read_multishot(t, fd, br, pj)) == 0)
+		uring_submit(t);
+	must_queue(j);
+}
+
+/* The bytes of read completion c (NULL at end of file, on an error or
+ * -ENOBUFS).  Multishot: queues the read again where the job ended but
+ * the pipe did not (-ENOBUFS, a full CQ); *bid gets the buffer to recycle
+ * when the write of those bytes completes. */
+static char *read_done(uring *t, const uring_completion *c, int in_fd, struct pipe_job *pj,
+		       char *own_buf, int *bid)
+{
+	*bid = -1;
+	if (!br)
+		return c->result > 0 ? own_buf : NULL;
+	if (!(c->flags & URING_CQE_F_MORE) && (c->result > 0 || c->result == -ENOBUFS))
+		queue_read_multishot(t, in_fd, pj);
+	if (c->result <= 0)
+		return NULL;
+	*bid = uring_completion_buffer_id(c);
+	return uring_buf_ring_buffer(br, (unsigned)*bid, NULL);
+}
+
 static uint64_t run_curing(const int *in, const int *out, int starter, uint64_t deadline)
 {
 	unsigned depth = 1;
 	while (depth < (unsigned)(2 * n_pairs + 8))
 		depth <<= 1;
 	uring *t = make_ring(depth);
+	br = make_buf_ring(t);
+	path_ran = br ? "read_multishot" : "read";
 	char *bufs = calloc(npairs(), PIPE_BUF);
 	struct pipe_job *jobs = calloc(npairs() * 2, sizeof(*jobs));
 	for (int i = 0; i < n_pairs; i++) {
-		jobs[2 * i] = (struct pipe_job){ .idx = i, .is_read = 1 };
-		jobs[2 * i + 1] = (struct pipe_job){ .idx = i, .is_read = 0 };
+		jobs[2 * i] = (struct pipe_job){ .idx = i, .is_read = 1, .bid = -1 };
+		jobs[2 * i + 1] = (struct pipe_job){ .idx = i, .is_read = 0, .bid = -1 };
 		if (starter)
 			queue_write(t, out[i], bufs + (size_t)i * PIPE_BUF, &jobs[2 * i + 1]);
-		queue_read(t, in[i], bufs + (size_t)i * PIPE_BUF, &jobs[2 * i]);
+		if (br)
+			queue_read_multishot(t, in[i], &jobs[2 * i]);
+		else
+			queue_read(t, in[i], bufs + (size_t)i * PIPE_BUF, &jobs[2 * i]);
 	}
 	uint64_t rt = 0;
 	int open_pipes = n_pairs;
@@ -182,16 +241,22 @@ static uint64_t run_curing(const int *in, const int *out, int starter, uint64_t 
 		for (int k = 0; k < n; k++) {
 			struct pipe_job *pj = cs[k].data;
 			int i = pj->idx;
-			char *buf = bufs + (size_t)i * PIPE_BUF;
 			if (!pj->is_read) {
 				writes_out--;
 				if (cs[k].result != msg_len) {
 					fprintf(stderr, "write: %d\n", cs[k].result);
 					exit(1);
 				}
+				if (pj->bid >= 0)
+					uring_buf_ring_recycle(br, (unsigned)pj->bid);
+				pj->bid = -1;
 				continue;
 			}
-			if (cs[k].result <= 0) {
+			int bid;
+			char *buf = read_done(t, &cs[k], in[i], pj, bufs + (size_t)i * PIPE_BUF, &bid);
+			if (cs[k].result == -ENOBUFS)
+				continue;   /* queued again; the data is still in the pipe */
+			if (!buf) {
 				open_pipes--;   /* EOF: the other side is done */
 				continue;
 			}
@@ -202,9 +267,11 @@ static uint64_t run_curing(const int *in, const int *out, int starter, uint64_t 
 				exit(1);
 			}
 			rt++;
+			jobs[2 * i + 1].bid = bid;
 			queue_write(t, out[i], buf, &jobs[2 * i + 1]);
 			writes_out++;
-			queue_read(t, in[i], buf, &jobs[2 * i]);
+			if (!br)
+				queue_read(t, in[i], buf, &jobs[2 * i]);
 		}
 	}
 	/* The starter stops with reads outstanding: leave them to process exit. */
@@ -215,7 +282,7 @@ int main(int argc, char **argv)
 {
 	int count_sc = 0, opt;
 	const char *mode = "epoll";
-	while ((opt = getopt(argc, argv, "m:n:l:d:c:S")) != -1) {
+	while ((opt = getopt(argc, argv, "m:n:l:d:c:SR")) != -1) {
 		switch (opt) {
 		case 'm': mode = optarg; break;
 		case 'n': n_pairs = (int)bench_arg_long(optarg, "pairs"); break;
@@ -228,9 +295,10 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'S': count_sc = 1; break;
+		case 'R': no_multishot = 1; break;
 		default:
 			fprintf(stderr, "usage: %s -m epoll|curing [-n pairs] [-l len] [-d secs] "
-					"[-c cpuA,cpuB] [-S]\n", argv[0]);
+					"[-c cpuA,cpuB] [-S] [-R]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -302,9 +370,9 @@ int main(int argc, char **argv)
 	bench_cpu_us(RUSAGE_SELF, &u_self, &s_self);
 	bench_cpu_us(RUSAGE_CHILDREN, &u_child, &s_child);
 	double el = (double)(t1 - t0) / 1e9;
-	printf("pipe mode=%s pairs=%d len=%d secs=%.3f rt=%llu rt_per_s=%.1f cpu_us=%llu user_us=%llu "
+	printf("pipe mode=%s path=%s pairs=%d len=%d secs=%.3f rt=%llu rt_per_s=%.1f cpu_us=%llu user_us=%llu "
 	       "sys_us=%llu",
-	       mode, n_pairs, msg_len, el, (unsigned long long)rt, (double)rt / el,
+	       mode, path_ran, n_pairs, msg_len, el, (unsigned long long)rt, (double)rt / el,
 	       (unsigned long long)(u_self + s_self + u_child + s_child),
 	       (unsigned long long)(u_self + u_child), (unsigned long long)(s_self + s_child));
 	bench_sc_print(stdout);

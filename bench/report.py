@@ -20,7 +20,9 @@ import statistics
 import subprocess
 import sys
 
-ECHO_SERVERS = ["epoll", "curing_plain", "curing_tuned"]
+ECHO_SERVERS = ["epoll", "curing_plain", "curing_tuned", "liburing_tuned"]
+# The pair compared beside the ratios to epoll: curing tuned / its liburing peer.
+PEER = ("curing_tuned", "liburing_tuned")
 HTTP_SERVERS = ["epoll", "curing"]
 
 
@@ -111,6 +113,12 @@ def echo_tables(rows, runs):
 
         return f
 
+    def mem_per_conn(r):
+        peak, base, n = num(r.get("server_maxrss_kb")), num(r.get("server_rss_base_kb")), num(r["conns"])
+        if peak is None or base is None or base < 0 or not n:
+            return None
+        return (peak - base) / n
+
     data = {}
     for pt in points:
         for s in servers:
@@ -120,18 +128,26 @@ def echo_tables(rows, runs):
                 "sc": stat(s, pt, sc_per_rt("sc_total"), counted),
                 "enter": stat(s, pt, sc_per_rt("sc_io_uring_enter"), counted),
                 "vcsw": stat(s, pt, sc_per_rt("server_vcsw"), timed),
+                "mem": stat(s, pt, mem_per_conn, timed),
+                "rss": stat(s, pt, lambda r: num(r.get("server_maxrss_kb")), timed),
             }
 
     out = []
     hdr = "| N | P | L |" + "".join(f" {s} |" for s in servers)
     cur = [s for s in servers if s != "epoll"]
     ratio_hdr = "".join(f" {s}/epoll |" for s in cur) if "epoll" in servers else ""
+    peer = all(s in servers for s in PEER)
+    peer_hdr = f" {PEER[0]}/{PEER[1]} |" if peer else ""
     sep = "|---|---|---|" + "---|" * (len(servers) + (len(cur) if ratio_hdr else 0))
+    sep_peer = sep + ("---|" if peer else "")
+
+    def peer_cell(key, pt):
+        return f" {ratio(data[(PEER[0], pt)][key].med, data[(PEER[1], pt)][key].med)} |" if peer else ""
 
     out.append("### Round trips per second (client-measured)\n")
     out.append(f"Median over {runs} interleaved runs, (min..max) in brackets.\n")
-    out.append(hdr + ratio_hdr)
-    out.append(sep)
+    out.append(hdr + ratio_hdr + peer_hdr)
+    out.append(sep_peer)
     for pt in points:
         p, l, n = pt
         cells = "".join(f" {data[(s, pt)]['rtps'].fmt()} |" for s in servers)
@@ -139,12 +155,12 @@ def echo_tables(rows, runs):
         if ratio_hdr:
             e = data[("epoll", pt)]["rtps"].med
             rats = "".join(f" {ratio(data[(s, pt)]['rtps'].med, e)} |" for s in cur)
-        out.append(f"| {n} | {p} | {l} |{cells}{rats}")
+        out.append(f"| {n} | {p} | {l} |{cells}{rats}{peer_cell('rtps', pt)}")
 
     out.append("\n### Server CPU per round trip (µs, user + system)\n")
     out.append(f"Median over {runs} interleaved runs, (min..max) in brackets; lower is better.\n")
-    out.append(hdr + ratio_hdr)
-    out.append(sep)
+    out.append(hdr + ratio_hdr + peer_hdr)
+    out.append(sep_peer)
     for pt in points:
         p, l, n = pt
         cells = "".join(f" {data[(s, pt)]['cpu'].fmt(digits=2)} |" for s in servers)
@@ -152,7 +168,7 @@ def echo_tables(rows, runs):
         if ratio_hdr:
             e = data[("epoll", pt)]["cpu"].med
             rats = "".join(f" {ratio(data[(s, pt)]['cpu'].med, e)} |" for s in cur)
-        out.append(f"| {n} | {p} | {l} |{cells}{rats}")
+        out.append(f"| {n} | {p} | {l} |{cells}{rats}{peer_cell('cpu', pt)}")
 
     if counted:
         out.append("\n### Server syscalls per round trip\n")
@@ -186,6 +202,25 @@ def echo_tables(rows, runs):
     for pt in points:
         p, l, n = pt
         out.append(f"| {n} | {p} | {l} |" + "".join(f" {fmt_num(data[(s, pt)]['vcsw'].med, 3)} |" for s in servers))
+    if any(data[(s, pt)]["mem"].med is not None for s in servers for pt in points):
+        out.append("\n### Server memory per connection\n")
+        out.append("KiB per connection: the server's peak RSS (ru_maxrss) less its RSS once set up, "
+                   "over the connections, median of the timed runs; the server's peak RSS in MiB in "
+                   "brackets.  It counts the pages the server touched, connections' state and the "
+                   "buffers they used (the tuned servers' shared buffer ring: a 64 B message touches "
+                   "one page of a 32 KiB buffer, and the ring's FIFO order touches them all in turn), "
+                   "not the kernel's socket memory.  At a few connections it is mostly fixed costs (the "
+                   "first buffers touched) spread thin.\n")
+        out.append(hdr)
+        out.append("|---|---|---|" + "---|" * len(servers))
+        for pt in points:
+            p, l, n = pt
+            cells = ""
+            for s in servers:
+                d = data[(s, pt)]
+                rss = f" ({d['rss'].med / 1024:.1f})" if d["rss"].med is not None else ""
+                cells += f" {fmt_num(d['mem'].med)}{rss} |"
+            out.append(f"| {n} | {p} | {l} |{cells}")
     if failed:
         out.append(f"\n{len(failed)} echo run(s) failed and are left out: " +
                    ", ".join(sorted({f"{r['server']} N={r['conns']} P={r['depth']} L={r['len']} ({r['status']})"
@@ -221,6 +256,22 @@ def echo_targets(data, points, servers):
         lines.append(f"- Round trips/s, tuned/epoll >= 1.0x at every point: **{ok} of {len(rt_r)} points met**; "
                      f"range {worst[1]:.2f}x..{max(r for _, r in rt_r):.2f}x "
                      f"(lowest at N={worst[0][2]}, P={worst[0][0]}, L={worst[0][1]}).")
+    if all(s in servers for s in PEER):
+        for key, what, better in (("cpu", "server CPU per round trip", "<= 1.0x"),
+                                  ("rtps", "round trips/s", ">= 1.0x")):
+            rs = [(pt, data[(PEER[0], pt)][key].med, data[(PEER[1], pt)][key].med) for pt in points]
+            rs = [(pt, a / b) for pt, a, b in rs if a is not None and b]
+            if not rs:
+                continue
+            ok = sum(1 for _, r in rs if (r <= 1.0 if key == "cpu" else r >= 1.0))
+            lines.append(f"- curing tuned / liburing tuned, {what} {better} at every point: "
+                         f"**{ok} of {len(rs)} points met**; range {min(r for _, r in rs):.2f}x.."
+                         f"{max(r for _, r in rs):.2f}x.")
+        lc = [(data[(PEER[1], pt)]["cpu"].med, data[("epoll", pt)]["cpu"].med) for pt in points]
+        lc = [a / b for a, b in lc if a is not None and b]
+        if lc:
+            lines.append(f"- liburing tuned/epoll, server CPU per round trip {min(lc):.2f}x..{max(lc):.2f}x "
+                         f"(median {statistics.median(lc):.2f}x).")
     if "curing_plain" in servers:
         pr = [(data[("curing_plain", pt)]["rtps"].med, data[("epoll", pt)]["rtps"].med) for pt in points]
         pr = [a / b for a, b in pr if a is not None and b]
@@ -289,6 +340,55 @@ def run_gnuplot(gp, script):
         sys.stderr.write("gnuplot: " + r.stderr[-2000:])
         return False
     return True
+
+
+# ---------------------------------------------------------------- latency
+
+LAT_SERVERS = ["epoll", "curing_plain", "curing_tuned"]
+
+
+def latency_section(rows, runs):
+    ok = [r for r in rows if r["status"] == "ok"]
+    if not ok:
+        return "No latency run succeeded.", []
+    servers = [s for s in LAT_SERVERS if any(r["server"] == s for r in ok)]
+    fracs = sorted({int(r["frac"]) for r in ok})
+    n, l, mx = ok[0]["conns"], ok[0]["len"], ok[0]["epoll_max"]
+
+    def st(s, f, col):
+        return Stat(num(r[col]) for r in ok if r["server"] == s and int(r["frac"]) == f)
+
+    def cpu(r):
+        u, s_, rt = num(r["server_user_us"]), num(r["server_sys_us"]), num(r["server_rt"])
+        return (u + s_) / rt if u is not None and s_ is not None and rt else None
+
+    out = [f"`echo_client -r`: {n} connections, {l} B, a fixed schedule of messages at a fraction of "
+           f"epoll's closed-loop rate at the same point with one message in flight per connection "
+           f"({int(float(mx)):,} round trips/s here; one write per message, as a paced client pays). "
+           "Latency runs from each message's due time, not from its send, so a stall of the server "
+           "counts in full (no coordinated omission).  Median over "
+           f"{runs} interleaved runs, (min..max) in brackets; µs.  `late` is the median count of "
+           "sends the client itself released over 100 µs after their due time (the client, not "
+           "the server, fell behind: those samples include the client's delay).\n",
+           "| load | server | achieved rt/s | p50 µs | p99 µs | p99.9 µs | server CPU µs/rt | late |",
+           "|---|---|---|---|---|---|---|---|"]
+    summary = []
+    for f in fracs:
+        e99 = st("epoll", f, "p99_us").med
+        for s in servers:
+            cp = Stat(cpu(r) for r in ok if r["server"] == s and int(r["frac"]) == f)
+            out.append(f"| {f}% | {s} | {st(s, f, 'rt_per_s').fmt()} | {st(s, f, 'p50_us').fmt(digits=1)} "
+                       f"| {st(s, f, 'p99_us').fmt(digits=1)} | {st(s, f, 'p999_us').fmt(digits=1)} "
+                       f"| {cp.fmt(digits=2)} | {fmt_num(st(s, f, 'late_sends').med, 0)} |")
+            if s != "epoll":
+                summary.append(f"- Latency at {f}% of epoll's rate, {s}/epoll: p50 "
+                               f"{ratio(st(s, f, 'p50_us').med, st('epoll', f, 'p50_us').med)}, p99 "
+                               f"{ratio(st(s, f, 'p99_us').med, e99)}, p99.9 "
+                               f"{ratio(st(s, f, 'p999_us').med, st('epoll', f, 'p999_us').med)}.")
+    bad = [r for r in rows if r["status"] != "ok"]
+    if bad:
+        out.append(f"\n{len(bad)} latency run(s) failed and are left out.")
+    return "\n".join(out), summary
 
 
 # ---------------------------------------------------------------- http
@@ -376,13 +476,34 @@ def http_section(rows, runs, img, gp):
 # ---------------------------------------------------------------- pipe
 
 
+PIPE_MODES = ["epoll", "curing", "curing_read"]
+
+
+def paired_ratios(src, key, a, b, fn):
+    """a/b per repetition (the interleaved runs pair up by rep): a Stat."""
+    by = {}
+    for r in src:
+        if key(r):
+            by.setdefault((r["rep"], r["mode"]), fn(r))
+    return Stat(by[(rep, a)] / by[(rep, b)] for rep, m in by
+                if m == b and (rep, a) in by and by[(rep, a)] is not None and by[(rep, b)])
+
+
 def pipe_section(rows, runs):
     timed = [r for r in rows if r["kind"] == "time" and r["status"] == "ok"]
     counted = [r for r in rows if r["kind"] == "count" and r["status"] == "ok"]
     pts = sorted({(int(r["pairs"]), int(r["len"])) for r in rows})
+    modes = [m for m in PIPE_MODES if any(r["mode"] == m for r in rows)]
+    cur = [m for m in modes if m != "epoll"]
+
+    def at(pt):
+        return lambda r: (int(r["pairs"]), int(r["len"])) == pt
 
     def st(src, m, pt, fn):
-        return Stat(fn(r) for r in src if r["mode"] == m and (int(r["pairs"]), int(r["len"])) == pt)
+        return Stat(fn(r) for r in src if r["mode"] == m and at(pt)(r))
+
+    def rtps(r):
+        return num(r["rt_per_s"])
 
     def cpu(r):
         c, rt = num(r["cpu_us"]), num(r["rt"])
@@ -392,21 +513,37 @@ def pipe_section(rows, runs):
         v, rt = num(r["sc_total"]), num(r["rt"])
         return v / rt if v is not None and v >= 0 and rt else None
 
+    paths = {m: sorted({r.get("path") or "?" for r in timed if r["mode"] == m}) for m in modes}
     out = [f"Median over {runs} interleaved runs, (min..max) in brackets.  CPU is both processes' "
-           "user + system time per round trip; syscalls are both processes' per round trip "
-           "(one counting run).\n",
-           "| pipe pairs | L | epoll rt/s | curing rt/s | rt/s curing/epoll | epoll CPU µs/rt | curing CPU µs/rt "
-           "| CPU curing/epoll | epoll syscalls/rt | curing syscalls/rt |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "user + system time (getrusage) per round trip; syscalls are both processes' per round "
+           "trip (one counting run).  Variants: `curing` uses a multishot read per pipe where the "
+           "kernel has it (6.7), `curing_read` one read job per message (the fallback).  Paths that "
+           "ran: " + "; ".join(f"{m} = {', '.join(paths[m])}" for m in modes) + ".\n",
+           "| pipe pairs | L | variant | rt/s | CPU µs/rt | syscalls/rt | rt/s vs epoll (per-run range) "
+           "| CPU vs epoll (per-run range) |",
+           "|---|---|---|---|---|---|---|---|"]
     summary = []
     for pt in pts:
-        er, cr = st(timed, "epoll", pt, lambda r: num(r["rt_per_s"])), st(timed, "curing", pt, lambda r: num(r["rt_per_s"]))
-        ec, cc = st(timed, "epoll", pt, cpu), st(timed, "curing", pt, cpu)
-        es, cs = st(counted, "epoll", pt, sc), st(counted, "curing", pt, sc)
-        out.append(f"| {pt[0]} | {pt[1]} | {er.fmt()} | {cr.fmt()} | {ratio(cr.med, er.med)} | {ec.fmt(digits=2)} "
-                   f"| {cc.fmt(digits=2)} | {ratio(cc.med, ec.med)} | {fmt_num(es.med)} | {fmt_num(cs.med)} |")
-        summary.append(f"- Pipe ping-pong, {pt[0]} pair(s) of {pt[1]} B: round trips/s curing/epoll = "
-                       f"{ratio(cr.med, er.med)}, CPU per round trip {ratio(cc.med, ec.med)}.")
+        e_r, e_c = st(timed, "epoll", pt, rtps), st(timed, "epoll", pt, cpu)
+        for m in modes:
+            r, c, k = st(timed, m, pt, rtps), st(timed, m, pt, cpu), st(counted, m, pt, sc)
+            rr = cr = "-"
+            if m != "epoll":
+                pr = paired_ratios(timed, at(pt), m, "epoll", rtps)
+                pc = paired_ratios(timed, at(pt), m, "epoll", cpu)
+                rr = f"{ratio(r.med, e_r.med)}; per run {pr.fmt(digits=2, unit='x')}"
+                cr = f"{ratio(c.med, e_c.med)}; per run {pc.fmt(digits=2, unit='x')}"
+            out.append(f"| {pt[0]} | {pt[1]} | {m} | {r.fmt()} | {c.fmt(digits=2)} | {fmt_num(k.med)} "
+                       f"| {rr} | {cr} |")
+        for m in cur:
+            r, c = st(timed, m, pt, rtps).med, st(timed, m, pt, cpu).med
+            line = (f"- Pipe ping-pong, {pt[0]} pair(s) of {pt[1]} B, {m} ({', '.join(paths[m])})/epoll: "
+                    f"round trips/s {ratio(r, e_r.med)}, CPU per round trip {ratio(c, e_c.med)}")
+            if m == "curing" and r is not None and c is not None and e_r.med and e_c.med:
+                ok_r, ok_c = r / e_r.med >= 1.0, c / e_c.med <= 0.9
+                line += (f" (targets >= 1.0x: **{'met' if ok_r else 'not met'}**, "
+                         f"<= 0.9x: **{'met' if ok_c else 'not met'}**)")
+            summary.append(line + ".")
     return "\n".join(out), summary
 
 
@@ -445,7 +582,9 @@ def main():
            "server CPU.  Servers: `echo_epoll` (level-triggered, read then write), `echo_curing_plain` "
            "(one accept, then recv -> send -> recv per connection, one `uring_wait` + one `uring_reap` per "
            "loop), `echo_curing_tuned` (multishot accept and recv with a buffer ring, "
-           "SINGLE_ISSUER | DEFER_TASKRUN, registered files, batched completions).",
+           "SINGLE_ISSUER | DEFER_TASKRUN, registered files, batched completions), and "
+           "`echo_liburing_tuned`, the same design on liburing (built where liburing is found), "
+           "with a registered ring fd as curing registers its own.",
            "- Runs are interleaved: for each repetition every point runs every server in turn "
            "(epoll, plain, tuned, epoll, ...), so drift hits all alike.  Figures are medians with "
            "(min..max); ratios are curing / epoll of the medians.",
@@ -466,6 +605,12 @@ def main():
         for c in charts:
             doc.append(f"![{c}]({rel(c)})\n")
         targets.append(echo_targets(data, points, servers))
+
+    lat_rows = read_csv(os.path.join(a.inp, "latency.csv"))
+    if lat_rows:
+        t, summ = latency_section(lat_rows, a.runs)
+        doc += ["## Echo latency at a fixed rate\n", t, ""]
+        targets += summ
 
     http_rows = read_csv(os.path.join(a.inp, "http.csv"))
     if http_rows:

@@ -5,14 +5,19 @@
 #
 #   bench/run.sh [quick|full]
 #
-# quick: a handful of points, 3 runs each, short durations (about a minute).
-# full:  the whole sweep, 10 runs per point (about 45 minutes).
+# quick: a handful of points, 3 runs each, short durations (about 75 s).
+# full:  the whole sweep, 10 runs per point (about an hour).
 #
 # What runs (each comparison interleaved: A, B, C, A, B, C, ...):
 #   echo   echo_client against echo_epoll, echo_curing_plain, echo_curing_tuned
+#          and echo_liburing_tuned (built only where liburing is found)
 #          over N connections x P messages in flight x L bytes;
 #          then one counting run per point and server with the kernel's
 #          syscall counters on (-S), kept apart from the timed runs;
+#   latency  echo_client -r (a fixed rate, percentiles from each message's
+#          due time) at 25/50/75% of epoll's closed-loop rate at LAT_POINT
+#          (N:L, one message in flight: one write per message, as paced
+#          sends cost), against epoll, curing plain and curing tuned;
 #   http   wrk --latency against http_epoll and http_curing at 1, 64, 256 connections;
 #   pipe   pipe_pingpong -m epoll / -m curing;
 #   micro  the nop and file benchmarks, when built, as they are.
@@ -26,8 +31,9 @@
 # The benchmarks are a release build of their own (build-bench).
 #
 # Environment overrides: BUILD_DIR, OUT, REPORT_DIR, IMG_DIR, RUNS, DUR,
-# ECHO_N, ECHO_P, ECHO_L, HTTP_C, PIPE_POINTS, SKIP (space-separated subset of
-# "echo http pipe micro count"), SERVER_CPU, CLIENT_CPU.
+# ECHO_N, ECHO_P, ECHO_L, SRC_ADDRS, LAT_POINT, LAT_FRACS, HTTP_C, PIPE_POINTS, SKIP
+# (space-separated subset of "echo latency http pipe micro count"),
+# SERVER_CPU, CLIENT_CPU.
 set -u -o pipefail
 
 MODE=${1:-quick}
@@ -62,6 +68,8 @@ if [ "$MODE" = full ]; then
 	ECHO_L=${ECHO_L:-"64 512 4096"}
 	ECHO_POINTS=${ECHO_POINTS:-}
 	HTTP_C=${HTTP_C:-"1 64 256"}
+	LAT_POINT=${LAT_POINT:-"16:64"}
+	LAT_FRACS=${LAT_FRACS:-"25 50 75"}
 	PIPE_POINTS=${PIPE_POINTS:-"1:64 64:64 1:1024 64:1024"}
 	COUNT_DUR=1
 	if [ "$PUBLISH" = 1 ]; then
@@ -81,6 +89,8 @@ else
 	# N:P:L triples: the target point and a low-concurrency one
 	ECHO_POINTS=${ECHO_POINTS:-"16:1:64 256:8:512"}
 	HTTP_C=${HTTP_C:-"64"}
+	LAT_POINT=${LAT_POINT:-"16:64"}
+	LAT_FRACS=${LAT_FRACS:-"50"}
 	PIPE_POINTS=${PIPE_POINTS:-"1:64"}
 	COUNT_DUR=0.5
 	REPORT_DIR=${REPORT_DIR:-$OUT}
@@ -124,7 +134,7 @@ mount_tracefs() {
 		log "tracefs not available: syscall counts will be missing"
 }
 
-TARGETS="echo_client echo_epoll echo_curing_plain echo_curing_tuned http_epoll http_curing pipe_pingpong nop"
+TARGETS="echo_client echo_epoll echo_curing_plain echo_curing_tuned echo_liburing_tuned http_epoll http_curing pipe_pingpong nop"
 
 build() {
 	if [ ! -f "$BUILD_DIR/build.ninja" ]; then
@@ -213,7 +223,12 @@ env_vals() { printf '%s,%s,%s' "$KERNEL" "$CORES" "$(mitigations_compact)"; }
 
 # ---- echo ------------------------------------------------------------------
 
-ECHO_CSV_HEAD="rep,kind,server,conns,depth,len,secs,client_rt,rt_per_s,server_rt,server_user_us,server_sys_us,server_vcsw,sc_total,sc_io_uring_enter,sc_epoll_wait,sc_read,sc_write,status,$ENV_COLS"
+ECHO_CSV_HEAD="rep,kind,server,conns,depth,len,secs,client_rt,rt_per_s,server_rt,server_user_us,server_sys_us,server_vcsw,sc_total,sc_io_uring_enter,sc_epoll_wait,sc_read,sc_write,server_maxrss_kb,server_rss_base_kb,status,$ENV_COLS"
+
+# Above this many connections the client spreads them over SRC_ADDRS
+# source addresses (127.0.0.2..), so ephemeral ports do not run out.
+SRC_ADDRS=${SRC_ADDRS:-8}
+src_flag() { [ "$1" -gt 256 ] && echo "-s $SRC_ADDRS"; }
 
 # echo_once REP KIND(time|count) SERVER N P L
 echo_once() {
@@ -222,19 +237,21 @@ echo_once() {
 	next_port
 	start_server "$BIN/echo_$srv" -p "$PORT" -l "$l" "${sflag[@]}"
 	local cl
+	# shellcheck disable=SC2046 # src_flag is words by design
 	cl=$(timeout 60 taskset -c "$CLIENT_CPU" "$BIN/echo_client" -p "$PORT" -n "$n" -P "$p" -l "$l" \
-		-d "$dur" -w "$WARM_MS" 2>"$TMP/cli.err") || status=client_failed
+		-d "$dur" -w "$WARM_MS" $(src_flag "$n") 2>"$TMP/cli.err") || status=client_failed
 	local sl
 	sl=$(stop_server)
 	[ -z "$sl" ] && status=server_failed
 	if [ "$status" != ok ]; then
 		log "echo $srv n=$n p=$p l=$l: $status: $(head -c 300 "$TMP/cli.err" "$TMP/srv.err" | tr '\n' ' ')"
 	fi
-	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' \
+	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' \
 		"$rep" "$kind" "$srv" "$n" "$p" "$l" "$(kv secs "$cl")" "$(kv rt "$cl")" "$(kv rt_per_s "$cl")" \
 		"$(kv rt "$sl")" "$(kv user_us "$sl")" "$(kv sys_us "$sl")" "$(kv vcsw "$sl")" "$(kv sc_total "$sl")" \
 		"$(kv sc_io_uring_enter "$sl")" "$(kv sc_epoll_wait "$sl")" "$(kv sc_read "$sl")" \
-		"$(kv sc_write "$sl")" "$status" "$(env_vals)" >>"$OUT/echo.csv"
+		"$(kv sc_write "$sl")" "$(kv maxrss_kb "$sl")" "$(kv rss_base_kb "$sl")" "$status" \
+		"$(env_vals)" >>"$OUT/echo.csv"
 }
 
 echo_points() {
@@ -250,7 +267,7 @@ echo_points() {
 
 run_echo() {
 	local servers=() s
-	for s in epoll curing_plain curing_tuned; do
+	for s in epoll curing_plain curing_tuned liburing_tuned; do
 		have "echo_$s" && servers+=("$s") || log "echo_$s not built: left out"
 	done
 	have echo_client || { log "echo_client not built: echo skipped"; return; }
@@ -278,6 +295,71 @@ run_echo() {
 			echo_once 1 count "$s" "$n" "$p" "$l"
 		done
 	done <<<"$points"
+}
+
+# ---- latency -----------------------------------------------------------------
+
+LAT_CSV_HEAD="rep,server,conns,len,frac,epoll_max,rate,secs,rt,rt_per_s,p50_us,p99_us,p999_us,max_us,lost,missed,late_sends,server_rt,server_user_us,server_sys_us,status,$ENV_COLS"
+
+# Epoll's closed-loop round trips/s at N conns, one in flight, L bytes:
+# the median of RUNS runs.
+lat_calibrate() {
+	local n=$1 l=$2 cl rates=() _
+	for _ in $(seq "$RUNS"); do
+		next_port
+		start_server "$BIN/echo_epoll" -p "$PORT" -l "$l"
+		cl=$(timeout 60 taskset -c "$CLIENT_CPU" "$BIN/echo_client" -p "$PORT" -n "$n" -P 1 -l "$l" \
+			-d "$DUR" -w "$WARM_MS" 2>"$TMP/cli.err")
+		stop_server >/dev/null
+		rates+=("$(kv rt_per_s "$cl")")
+	done
+	printf '%s\n' "${rates[@]}" | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR) printf "%.0f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# lat_once REP SERVER N L FRAC MAX
+lat_once() {
+	local rep=$1 srv=$2 n=$3 l=$4 frac=$5 max=$6 status=ok
+	local rate=$((max * frac / 100))
+	next_port
+	start_server "$BIN/echo_$srv" -p "$PORT" -l "$l"
+	local cl
+	cl=$(timeout 60 taskset -c "$CLIENT_CPU" "$BIN/echo_client" -p "$PORT" -n "$n" -l "$l" \
+		-d "$DUR" -w "$WARM_MS" -r "$rate" 2>"$TMP/cli.err") || status=client_failed
+	local sl
+	sl=$(stop_server)
+	[ -z "$sl" ] && status=server_failed
+	[ "$status" != ok ] && log "latency $srv n=$n l=$l rate=$rate: $status: $(head -c 300 "$TMP/cli.err" | tr '\n' ' ')"
+	local f row=("$rep" "$srv" "$n" "$l" "$frac" "$max" "$rate")
+	for f in secs rt rt_per_s p50_us p99_us p999_us max_us lost missed late_sends; do
+		row+=("$(kv "$f" "$cl")")
+	done
+	row+=("$(kv rt "$sl")" "$(kv user_us "$sl")" "$(kv sys_us "$sl")" "$status" "$(env_vals)")
+	(IFS=,; echo "${row[*]}") >>"$OUT/latency.csv"
+}
+
+run_latency() {
+	if ! have echo_client || ! have echo_epoll; then
+		log "echo_client or echo_epoll not built: latency skipped"
+		return
+	fi
+	local servers=() s n=${LAT_POINT%%:*} l=${LAT_POINT##*:}
+	for s in epoll curing_plain curing_tuned; do
+		have "echo_$s" && servers+=("$s")
+	done
+	echo "$LAT_CSV_HEAD" >"$OUT/latency.csv"
+	local max
+	max=$(lat_calibrate "$n" "$l")
+	[ -z "$max" ] && { log "latency: calibration failed"; return; }
+	log "latency: N=$n L=$l, epoll closed-loop $max rt/s; {$LAT_FRACS}% x ${#servers[@]} servers x $RUNS runs of ${DUR}s"
+	local rep frac
+	for rep in $(seq "$RUNS"); do
+		for frac in $LAT_FRACS; do
+			for s in "${servers[@]}"; do
+				lat_once "$rep" "$s" "$n" "$l" "$frac" "$max"
+			done
+		done
+	done
 }
 
 # ---- http ------------------------------------------------------------------
@@ -336,37 +418,50 @@ run_http() {
 
 # ---- pipe ------------------------------------------------------------------
 
-PIPE_CSV_HEAD="rep,kind,mode,pairs,len,secs,rt,rt_per_s,cpu_us,user_us,sys_us,sc_total,sc_io_uring_enter,sc_epoll_wait,sc_read,sc_write,status,$ENV_COLS"
+PIPE_CSV_HEAD="rep,kind,mode,path,pairs,len,secs,rt,rt_per_s,cpu_us,user_us,sys_us,sc_total,sc_io_uring_enter,sc_epoll_wait,sc_read,sc_write,status,$ENV_COLS"
+
+# Pipe variants: epoll; curing (multishot read where the kernel has it);
+# curing_read (-R: one read job per message, the fallback path).
+pipe_args() {
+	case "$1" in
+	curing_read) echo "-m curing -R" ;;
+	*) echo "-m $1" ;;
+	esac
+}
 
 pipe_once() {
 	local rep=$1 kind=$2 m=$3 pairs=$4 len=$5 dur=$DUR sflag=() status=ok
 	[ "$kind" = count ] && { dur=$COUNT_DUR; sflag=(-S); }
 	local o
-	o=$(timeout 60 "$BIN/pipe_pingpong" -m "$m" -n "$pairs" -l "$len" -d "$dur" \
+	# shellcheck disable=SC2046 # pipe_args is words by design
+	o=$(timeout 60 "$BIN/pipe_pingpong" $(pipe_args "$m") -n "$pairs" -l "$len" -d "$dur" \
 		-c "$SERVER_CPU,$CLIENT_CPU" "${sflag[@]}" 2>"$TMP/pipe.err") || status=failed
 	[ "$status" != ok ] && log "pipe $m pairs=$pairs len=$len: failed: $(head -c 300 "$TMP/pipe.err")"
-	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$rep" "$kind" "$m" "$pairs" "$len" \
+	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$rep" "$kind" "$m" \
+		"$(kv path "$o")" "$pairs" "$len" \
 		"$(kv secs "$o")" "$(kv rt "$o")" "$(kv rt_per_s "$o")" "$(kv cpu_us "$o")" "$(kv user_us "$o")" \
 		"$(kv sys_us "$o")" "$(kv sc_total "$o")" "$(kv sc_io_uring_enter "$o")" \
 		"$(kv sc_epoll_wait "$o")" "$(kv sc_read "$o")" "$(kv sc_write "$o")" "$status" \
 		"$(env_vals)" >>"$OUT/pipe.csv"
 }
 
+PIPE_MODES=(epoll curing curing_read)
+
 run_pipe() {
 	have pipe_pingpong || { log "pipe_pingpong not built: pipe skipped"; return; }
 	echo "$PIPE_CSV_HEAD" >"$OUT/pipe.csv"
-	log "pipe: points {$PIPE_POINTS} x 2 modes x $RUNS runs of ${DUR}s"
+	log "pipe: points {$PIPE_POINTS} x ${#PIPE_MODES[@]} variants x $RUNS runs of ${DUR}s"
 	local rep pt m
 	for rep in $(seq "$RUNS"); do
 		for pt in $PIPE_POINTS; do
-			for m in epoll curing; do
+			for m in "${PIPE_MODES[@]}"; do
 				pipe_once "$rep" time "$m" "${pt%%:*}" "${pt##*:}"
 			done
 		done
 	done
 	skipped count && return
 	for pt in $PIPE_POINTS; do
-		for m in epoll curing; do
+		for m in "${PIPE_MODES[@]}"; do
 			pipe_once 1 count "$m" "${pt%%:*}" "${pt##*:}"
 		done
 	done
@@ -419,6 +514,7 @@ build
 write_env
 T0=$(date +%s)
 skipped echo || run_echo
+skipped latency || run_latency
 skipped http || run_http
 skipped pipe || run_pipe
 skipped micro || run_micro

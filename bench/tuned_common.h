@@ -24,20 +24,6 @@ static int tuned_no_files;
 static int use_fixed;              /* the file table is registered */
 static unsigned file_slots;
 
-static inline int tuned_listen(int port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int one = 1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4096) < 0) {
-		perror("listen");
-		exit(1);
-	}
-	return fd;
-}
-
 static inline void tuned_ring(unsigned depth, unsigned cq_entries)
 {
 	uring_options o = { .setup_flags = tuned_setup_flags, .cq_entries = cq_entries };
