@@ -755,6 +755,18 @@ URING_API uring_job uring_send_zc2(uring *t, int fd, const void *buf, size_t len
 URING_API uring_job uring_send_msg_zc(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
 				      const struct sockaddr *dst, socklen_t dst_len, int flags,
 				      unsigned zc_flags, void *data);
+/*
+ * uring_send_msg_zc with control messages: control_len bytes at control,
+ * a block of cmsghdrs as sendmsg(2) takes it (UDP_SEGMENT for GSO,
+ * IP_TOS...), copied and kept until the job ends.  NULL and 0: none.
+ * Refused as uring_send_msg_zc, and -EFAULT (NULL control with a length),
+ * -EINVAL (a length of 0 or above 64 KiB with a block, a message whose
+ * cmsg_len is below its header or runs past the block).
+ */
+URING_API uring_job uring_send_msg_zc2(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+				       const struct sockaddr *dst, socklen_t dst_len,
+				       const void *control, size_t control_len, int flags,
+				       unsigned zc_flags, void *data);
 
 /* ---- registered files (jobs use them through URING_FIXED_FILE) ---- */
 /* n fds (-1: an empty slot); the kernel keeps its own references, so the

@@ -23,6 +23,9 @@
 #include "zc_report.h"
 
 #define FDS_MAX 253u   /* the kernel's SCM_MAX_FD */
+/* A caller's control block: the kernel takes at most net.core.optmem_max
+ * bytes (20 KiB by default, -ENOBUFS above it); 64 KiB bounds the copy. */
+#define CONTROL_MAX 65536u
 
 struct uring_msghdr {
 	struct msghdr msg;           /* what the kernel reads and writes back */
@@ -275,35 +278,82 @@ uring_job uring_recv_msg(uring *t, int fd, uring_msghdr *m, void *data)
 /* ---- send_msg_zc ---- */
 
 /*
- * IORING_OP_SENDMSG_ZC (6.1): send_msg's header without control messages,
- * sent from the caller's buffers.  Two completions as uring_send_zc; the
- * header and the iovec array are copied, the buffers they point to are the
- * kernel's until the notification.
+ * A caller's control block is whole when every message in it has a length
+ * of at least its header and ends inside the block, as __cmsg_nxthdr and
+ * the kernel's cmsghdr_from_user_compat / __scm_send walk it; the kernel
+ * would fail the job with -EINVAL otherwise, after the SQE was consumed.
  */
-uring_job uring_send_msg_zc(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
-			    const struct sockaddr *dst, socklen_t dst_len, int flags,
-			    unsigned zc_flags, void *data)
+static int control_check(const void *control, size_t len)
+{
+	if (!control)
+		return len ? -EFAULT : 0;
+	if (len == 0 || len > CONTROL_MAX)
+		return -EINVAL;
+	struct msghdr m = { .msg_control = (void *)control, .msg_controllen = len };
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		size_t at = (size_t)((const unsigned char *)c - (const unsigned char *)control);
+		if (c->cmsg_len < sizeof(*c) || c->cmsg_len > len - at)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * IORING_OP_SENDMSG_ZC (6.1): send_msg's header, sent from the caller's
+ * buffers, with the caller's control messages (UDP_SEGMENT, IP_TOS...),
+ * copied: malloc'd and held until the job ends, as send_msg's fds, since
+ * the kernel reads them at every issue.  Two completions as uring_send_zc;
+ * the header and the iovec array are copied, the buffers they point to are
+ * the kernel's until the notification.
+ */
+uring_job uring_send_msg_zc2(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+			     const struct sockaddr *dst, socklen_t dst_len, const void *control,
+			     size_t control_len, int flags, unsigned zc_flags, void *data)
 {
 	if (!t)
 		return -EINVAL;
 	int ret = send_msg_check(iov, iovcnt, NULL, 0, dst, dst_len);
+	if (ret == 0)
+		ret = control_check(control, control_len);
 	if (ret == 0 && !uring__op_ok(t, IORING_OP_SENDMSG_ZC))
 		ret = -EOPNOTSUPP;
 	if (ret == 0)
 		ret = uring__zc_flags_check(zc_flags);
 	if (ret < 0)
 		return ret;
+	struct uring__hold *held = control ? uring__ring_hold(t) : NULL;
+	if (control && (!held || uring__hold_reserve(t, held) < 0))
+		return -ENOMEM;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
 		return uring__sq_full(t);
 	struct msghdr *msg;
 	if (header_copy(t, iov, iovcnt, dst, dst_len, &msg) < 0)
 		return -ENOMEM;
+	void *copy = control ? malloc(control_len) : NULL;
+	if (control && !copy)
+		return -ENOMEM;
+	if (copy) {
+		msg->msg_control = memcpy(copy, control, control_len);
+		msg->msg_controllen = control_len;
+	}
 	sqe->opcode = IORING_OP_SENDMSG_ZC;
 	sqe->fd = fd;
 	sqe->addr = uring__ptr(msg);
 	sqe->len = 1;
 	sqe->msg_flags = (uint32_t)flags;
 	sqe->ioprio = (uint16_t)zc_flags;
-	return uring__sqe_commit(t, sqe, data);
+	uring_job job = uring__sqe_commit(t, sqe, data);
+	if (job <= 0)
+		free(copy);
+	else if (copy)
+		uring__hold_push(held, job, copy);
+	return job;
+}
+
+uring_job uring_send_msg_zc(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,
+			    const struct sockaddr *dst, socklen_t dst_len, int flags,
+			    unsigned zc_flags, void *data)
+{
+	return uring_send_msg_zc2(t, fd, iov, iovcnt, dst, dst_len, NULL, 0, flags, zc_flags, data);
 }

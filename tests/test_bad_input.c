@@ -313,6 +313,9 @@ CASE(recv_msg_parse_null_out, RETURNS, -EFAULT, uring_completion d = { 0 }; retu
 CASE(send_msg_zc_over_iov_max, RETURNS, -EINVAL, return uring_send_msg_zc(c->t, c->sock, c->iov, IOV_MAX + 1, NULL, 0, 0, 0, NULL);)
 CASE(send_msg_zc_null_dst, RETURNS, -EFAULT, return uring_send_msg_zc(c->t, c->sock, c->iov, 1, NULL, 16, 0, 0, NULL);)
 CASE(send_msg_zc_unknown_zc_flags, RETURNS, -EINVAL, return uring_send_msg_zc(c->t, c->sock, c->iov, 1, NULL, 0, 0, 1u << 5, NULL);)
+CASE(send_msg_zc2_null_control, RETURNS, -EFAULT, return uring_send_msg_zc2(c->t, c->sock, c->iov, 1, NULL, 0, NULL, 16, 0, 0, NULL);)
+CASE(send_msg_zc2_empty_control, RETURNS, -EINVAL, static const uint64_t ctl[4]; return uring_send_msg_zc2(c->t, c->sock, c->iov, 1, NULL, 0, ctl, 0, 0, 0, NULL);)
+CASE(send_msg_zc2_cmsg_past_block, RETURNS, -EINVAL, static uint64_t ctl[4] = { 64 }; return uring_send_msg_zc2(c->t, c->sock, c->iov, 1, NULL, 0, ctl, sizeof(ctl), 0, 0, NULL);)
 CASE(send_zc2_unknown_zc_flags, RETURNS, -EINVAL, return uring_send_zc2(c->t, c->sock, c->buf, 1, 0, 1u << 5, NULL);)
 
 static const struct bad_case cases[] = {
@@ -556,6 +559,9 @@ static const struct bad_case cases[] = {
 	ROW(send_msg_zc_over_iov_max, RETURNS, -EINVAL),
 	ROW(send_msg_zc_null_dst, RETURNS, -EFAULT),
 	ROW_OP(send_msg_zc_unknown_zc_flags, RETURNS, -EINVAL, SENDMSG_ZC),
+	ROW(send_msg_zc2_null_control, RETURNS, -EFAULT),
+	ROW(send_msg_zc2_empty_control, RETURNS, -EINVAL),
+	ROW(send_msg_zc2_cmsg_past_block, RETURNS, -EINVAL),
 	ROW_OP(send_zc2_unknown_zc_flags, RETURNS, -EINVAL, SEND_ZC),
 };
 

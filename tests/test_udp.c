@@ -7,6 +7,7 @@
 #include "net_helpers.h"
 
 #include <fcntl.h>
+#include <netinet/udp.h>
 #include <limits.h>
 #include <sys/time.h>
 
@@ -516,6 +517,69 @@ static void send_msg_zc_datagram_to_its_destination(void **state)
 
 /* Loopback cannot send without copying: with the report asked, the
  * notification says the kernel copied, for sendmsg and send alike. */
+/* A UDP_SEGMENT control message in buf (CMSG_SPACE of a uint16_t). */
+static size_t gso_control(unsigned char *buf, size_t cap, uint16_t segment)
+{
+	memset(buf, 0, cap);
+	struct msghdr m = { .msg_control = buf, .msg_controllen = cap };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_UDP;
+	cm->cmsg_type = UDP_SEGMENT;
+	cm->cmsg_len = CMSG_LEN(sizeof(segment));
+	memcpy(CMSG_DATA(cm), &segment, sizeof(segment));
+	return CMSG_SPACE(sizeof(segment));
+}
+
+/*
+ * Control messages with a zero-copy sendmsg: one 1,000-byte buffer with
+ * UDP_SEGMENT 100 arrives as ten datagrams of 100 bytes, each its slice.
+ * The block is the library's copy: the caller's is overwritten with a
+ * segment size of 7 before the submit, which would give 143 datagrams.
+ */
+static void send_msg_zc2_control_messages_are_copied(void **state)
+{
+	(void)state;
+	uring *t = ring_or_skip(8, NULL);
+	REQUIRE_OP(t, SENDMSG_ZC, "6.1");
+	uint16_t port;
+	int srv = udp_socket(&port), cl = udp_socket(NULL);
+	struct sockaddr_in to = loopback(port);
+	unsigned char data[1000], ctl[CMSG_SPACE(sizeof(uint16_t))];
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 13 + i / 100);
+	size_t ctl_len = gso_control(ctl, sizeof(ctl), 100);
+	struct iovec iov = { data, sizeof(data) };
+	uring_job job = uring_send_msg_zc2(t, cl, &iov, 1, (struct sockaddr *)&to, sizeof(to), ctl,
+					   ctl_len, 0, 0, NULL);
+	assert_true(job > 0);
+	gso_control(ctl, sizeof(ctl), 7);
+	zc_completions(t, job, 1000);
+	for (unsigned k = 0; k < 10; k++) {
+		unsigned char in[200];
+		assert_int_equal(recv(srv, in, sizeof(in), MSG_DONTWAIT), 100);
+		assert_memory_equal(in, data + 100 * k, 100);
+	}
+	unsigned char extra;
+	assert_int_equal(recv(srv, &extra, 1, MSG_DONTWAIT), -1);
+
+	/* Refused, nothing queued: a length without a block, a block of
+	 * length 0 or too long, messages shorter than their header or
+	 * running past the block. */
+	unsigned ready = uring_sqe_ready(t);
+	assert_int_equal(uring_send_msg_zc2(t, cl, &iov, 1, NULL, 0, NULL, 16, 0, 0, NULL), -EFAULT);
+	assert_int_equal(uring_send_msg_zc2(t, cl, &iov, 1, NULL, 0, ctl, 0, 0, 0, NULL), -EINVAL);
+	assert_int_equal(uring_send_msg_zc2(t, cl, &iov, 1, NULL, 0, ctl, 65537, 0, 0, NULL), -EINVAL);
+	struct cmsghdr *cm = (struct cmsghdr *)(void *)ctl;
+	cm->cmsg_len = sizeof(*cm) - 1;
+	assert_int_equal(uring_send_msg_zc2(t, cl, &iov, 1, NULL, 0, ctl, ctl_len, 0, 0, NULL), -EINVAL);
+	cm->cmsg_len = ctl_len + 1;
+	assert_int_equal(uring_send_msg_zc2(t, cl, &iov, 1, NULL, 0, ctl, ctl_len, 0, 0, NULL), -EINVAL);
+	assert_int_equal(uring_sqe_ready(t), ready);
+	close(cl);
+	close(srv);
+	assert_int_equal(uring_exit(t), 0);
+}
+
 static void zc_report_says_loopback_copied(void **state)
 {
 	(void)state;
@@ -610,6 +674,7 @@ int main(void)
 		cmocka_unit_test(recv_msg_multishot_refusals),
 		cmocka_unit_test(cmsg_walk_stays_inside_the_block),
 		cmocka_unit_test(send_msg_zc_datagram_to_its_destination),
+		cmocka_unit_test(send_msg_zc2_control_messages_are_copied),
 		cmocka_unit_test(zc_report_says_loopback_copied),
 		cmocka_unit_test(zc_report_refused_where_lacking),
 	};

@@ -1850,11 +1850,21 @@ static void op_net(struct world *w, struct ring_model *m, struct input *in)
 			ex = n_fds ? -EBADF : 0;
 		}
 		if (bsel & 0x80) {
-			/* zero-copy: no fds; two completions as send_zc */
-			ex = uring_op_supported(m->t, URING_OP_SENDMSG_ZC) ? 0 : -EOPNOTSUPP;
-			QUEUE(m, uring_send_msg_zc(m->t, fd, iov, 1 + (bsel & 1), dst, dst ? alen : 0, flags, 0,
-						   data_),
-			      ex, K_SEND_ZC, false, "send_msg_zc");
+			/* zero-copy: no fds; two completions as send_zc; a control
+			 * block (the library's copy) that is whole, runs past its
+			 * end, or is a length without a block */
+			union { struct cmsghdr h; uint64_t words[4]; } ctl = { .h = {
+				.cmsg_len = CMSG_LEN(sizeof(int)), .cmsg_level = IPPROTO_IP, .cmsg_type = IP_TOS } };
+			unsigned csel = (bsel >> 1) % 4;
+			const void *control = csel == 0 || csel == 3 ? NULL : &ctl;
+			size_t clen = csel == 0 ? 0 : csel == 3 ? 8 : sizeof(ctl);
+			if (csel == 2)
+				ctl.h.cmsg_len = sizeof(ctl) + 8;
+			ex = csel == 3 ? -EFAULT : csel == 2 ? -EINVAL :
+			     uring_op_supported(m->t, URING_OP_SENDMSG_ZC) ? 0 : -EOPNOTSUPP;
+			QUEUE(m, uring_send_msg_zc2(m->t, fd, iov, 1 + (bsel & 1), dst, dst ? alen : 0, control, clen,
+						    flags, 0, data_),
+			      ex, K_SEND_ZC, false, "send_msg_zc2");
 			break;
 		}
 		QUEUE(m, uring_send_msg(m->t, fd, iov, 1 + (bsel & 1), fds, n_fds, dst, dst ? alen : 0, data_),
