@@ -626,6 +626,10 @@ def main():
         doc += ["## Pipe ping-pong between two processes\n", t, ""]
         targets += summ
 
+    split = os.path.join(a.inp, "split.md")
+    if os.path.exists(split) and os.path.getsize(split) > 0:
+        doc += [open(split).read().rstrip(), ""]   # bench/cpu_split.py writes it whole
+
     micro = os.path.join(a.inp, "micro.txt")
     if os.path.exists(micro) and os.path.getsize(micro) > 0:
         doc += ["## Other benchmarks in bench/ (their own output)\n"]

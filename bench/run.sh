@@ -20,7 +20,9 @@
 #          sends cost), against epoll, curing plain and curing tuned;
 #   http   wrk --latency against http_epoll and http_curing at 1, 64, 256 connections;
 #   pipe   pipe_pingpong -m epoll / -m curing;
-#   micro  the nop and file benchmarks, when built, as they are.
+#   micro  the nop and file benchmarks, when built, as they are;
+#   split  bench/cpu_split.py: each echo server's CPU per round trip, split
+#          into the TCP/IP stack and the interface by perf samples.
 # Server (or first process) on CPU 0, client on CPU 1 (SERVER_CPU, CLIENT_CPU).
 #
 # Output: CSV per benchmark and env.txt in $OUT, then bench/report.py writes
@@ -32,7 +34,7 @@
 #
 # Environment overrides: BUILD_DIR, OUT, REPORT_DIR, IMG_DIR, RUNS, DUR,
 # ECHO_N, ECHO_P, ECHO_L, SRC_ADDRS, LAT_POINT, LAT_FRACS, HTTP_C, PIPE_POINTS, SKIP
-# (space-separated subset of "echo latency http pipe micro count"),
+# (space-separated subset of "echo latency http pipe micro split count"),
 # SERVER_CPU, CLIENT_CPU.
 set -u -o pipefail
 
@@ -114,6 +116,7 @@ install_missing() {
 	command -v ninja >/dev/null || need+=(ninja-build)
 	command -v python3 >/dev/null || need+=(python3)
 	[ -e /usr/include/liburing.h ] || need+=(liburing-dev)
+	command -v perf >/dev/null || need+=(linux-perf)
 	[ ${#need[@]} -eq 0 ] && return 0
 	if [ "$(id -u)" -ne 0 ]; then
 		log "missing ${need[*]}, not root: install them or expect gaps"
@@ -495,6 +498,19 @@ run_micro() {
 	done
 }
 
+# ---- where each server's CPU goes: the stack and the interface --------------
+
+run_split() {
+	have echo_client && have echo_epoll || return 0
+	command -v perf >/dev/null || { log "perf not installed: CPU split skipped"; return 0; }
+	local args=(--reps 3 --sizes 64,512,4096 --secs 3)
+	[ "$MODE" = quick ] && args=(--reps 1 --sizes 64 --secs 1)
+	log "CPU split (perf)"
+	SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU timeout 900 python3 "$ROOT/bench/cpu_split.py" \
+		"$BIN" "${args[@]}" >"$OUT/split.md" 2>>"$OUT/split.log" ||
+		log "CPU split failed: see $OUT/split.log"
+}
+
 # ---- main -------------------------------------------------------------------
 
 mkdir -p "$OUT" "$REPORT_DIR" "$IMG_DIR"
@@ -518,6 +534,7 @@ skipped latency || run_latency
 skipped http || run_http
 skipped pipe || run_pipe
 skipped micro || run_micro
+skipped split || run_split
 log "measurements took $(($(date +%s) - T0)) s"
 
 python3 "$ROOT/bench/report.py" --mode "$MODE" --runs "$RUNS" --in "$OUT" \
