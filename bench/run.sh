@@ -210,11 +210,14 @@ start_server() {
 
 # Stops the server, prints its report line (empty if it had none).
 stop_server() {
-	kill -TERM "$SPID" 2>/dev/null
 	local i
+	# TERM again every 0.1 s: one that lands between a server's check of
+	# its stop flag and its next blocking wait is lost (the flag is set, the
+	# wait sleeps on); the next interrupts that wait.
 	for i in $(seq 50); do
-		kill -0 "$SPID" 2>/dev/null || break
+		kill -TERM "$SPID" 2>/dev/null || break
 		sleep 0.1
+		kill -0 "$SPID" 2>/dev/null || break
 	done
 	kill -KILL "$SPID" 2>/dev/null
 	wait "$SPID" 2>/dev/null
