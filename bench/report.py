@@ -237,9 +237,12 @@ def echo_targets(data, points, servers):
     for pt in at:
         c = data[(t, pt)]["cpu"].med
         e = data[("epoll", pt)]["cpu"].med
-        verdict = "met" if c is not None and e and c / e <= 0.8 else "not met"
+        # Round two's target: the stack is most of a round trip on loopback
+        # (bench/cpu_split.py), so 0.9x of the total; the interface part has
+        # its own target (<= 0.5x) in the CPU split's table.
+        verdict = "met" if c is not None and e and c / e <= 0.9 else "not met"
         lines.append(f"- Server CPU per round trip at N=256, P=8, L={pt[1]}: tuned/epoll = "
-                     f"{ratio(c, e)} (target <= 0.80x): **{verdict}**.")
+                     f"{ratio(c, e)} (target <= 0.90x): **{verdict}**.")
     sc_r = [(pt, data[(t, pt)]["sc"].med, data[("epoll", pt)]["sc"].med) for pt in points]
     sc_r = [(pt, a / b) for pt, a, b in sc_r if a is not None and b]
     if sc_r:
