@@ -71,6 +71,22 @@ struct uring__hold *uring__ring_hold(uring *t)
 	return t->held;
 }
 
+struct uring__hold *uring__ring_hold_room(uring *t)
+{
+	struct uring__hold *h = uring__ring_hold(t);
+	return h && uring__hold_reserve(t, h) == 0 ? h : NULL;
+}
+
+uring_job uring__commit_held(uring *t, struct uring__sqe *sqe, void *data, void *ptr)
+{
+	uring_job job = uring__sqe_commit(t, sqe, data);
+	if (job <= 0)
+		free(ptr);
+	else if (ptr)
+		uring__hold_push(t->held, job, ptr);
+	return job;
+}
+
 void uring__hold_release(uring *t)
 {
 	if (t->held) {

@@ -39,6 +39,13 @@ void uring__hold_clear(struct uring__hold *h);
 
 /* The ring's own list (t->held), allocated on first use. */
 struct uring__hold *uring__ring_hold(uring *t);
+/* The ring's list with room for one push, before the SQE is taken: NULL
+ * when there is no memory (the op returns -ENOMEM, nothing queued). */
+struct uring__hold *uring__ring_hold_room(uring *t);
+/* Commits sqe and keeps ptr (malloc'd memory the kernel may read until the
+ * job ends; NULL: nothing) on the ring's list, which uring__ring_hold_room
+ * made room in; when the commit queues nothing, ptr is freed at once. */
+uring_job uring__commit_held(uring *t, struct uring__sqe *sqe, void *data, void *ptr);
 /* From uring_exit, once no job can still read held memory. */
 void uring__hold_release(uring *t);
 

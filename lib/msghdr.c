@@ -121,8 +121,7 @@ uring_job uring_send_msg(uring *t, int fd, const struct iovec *iov, unsigned iov
 	int ret = send_msg_check(iov, iovcnt, fds, n_fds, dst, dst_len);
 	if (ret < 0)
 		return ret;
-	struct uring__hold *held = n_fds ? uring__ring_hold(t) : NULL;
-	if (n_fds && (!held || uring__hold_reserve(t, held) < 0))
+	if (n_fds && !uring__ring_hold_room(t))
 		return -ENOMEM;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
@@ -141,12 +140,7 @@ uring_job uring_send_msg(uring *t, int fd, const struct iovec *iov, unsigned iov
 	sqe->fd = fd;
 	sqe->addr = uring__ptr(msg);
 	sqe->len = 1;
-	uring_job job = uring__sqe_commit(t, sqe, data);
-	if (job <= 0)
-		free(control);
-	else if (control)
-		uring__hold_push(held, job, control);
-	return job;
+	return uring__commit_held(t, sqe, data, control);
 }
 
 /* ---- uring_msghdr and recv_msg ---- */
@@ -321,8 +315,7 @@ uring_job uring_send_msg_zc2(uring *t, int fd, const struct iovec *iov, unsigned
 		ret = uring__zc_flags_check(zc_flags);
 	if (ret < 0)
 		return ret;
-	struct uring__hold *held = control ? uring__ring_hold(t) : NULL;
-	if (control && (!held || uring__hold_reserve(t, held) < 0))
+	if (control && !uring__ring_hold_room(t))
 		return -ENOMEM;
 	struct uring__sqe *sqe = uring__sqe_next(t);
 	if (!sqe)
@@ -343,12 +336,7 @@ uring_job uring_send_msg_zc2(uring *t, int fd, const struct iovec *iov, unsigned
 	sqe->len = 1;
 	sqe->msg_flags = (uint32_t)flags;
 	sqe->ioprio = (uint16_t)zc_flags;
-	uring_job job = uring__sqe_commit(t, sqe, data);
-	if (job <= 0)
-		free(copy);
-	else if (copy)
-		uring__hold_push(held, job, copy);
-	return job;
+	return uring__commit_held(t, sqe, data, copy);
 }
 
 uring_job uring_send_msg_zc(uring *t, int fd, const struct iovec *iov, unsigned iovcnt,

@@ -139,11 +139,9 @@ uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
 	/* The order statx(2) reports in: the path's errors before out's. */
 	if (t && uring__path_check(path) == 0 && !out)
 		return -EFAULT;
-	struct uring__hold *held = NULL;
 	char *late_copy = NULL;
 	if (t && uring__path_check(path) == 0 && statx_reads_path_late(t)) {
-		held = uring__ring_hold(t);
-		if (!held || uring__hold_reserve(t, held) < 0 || !(late_copy = strdup(path)))
+		if (!uring__ring_hold_room(t) || !(late_copy = strdup(path)))
 			return -ENOMEM;
 	}
 	struct path_copies c;
@@ -158,12 +156,7 @@ uring_job uring_statx(uring *t, int dirfd, const char *path, int flags,
 	sqe->len = mask;
 	sqe->off = uring__ptr(out);
 	sqe->statx_flags = (uint32_t)flags;
-	uring_job job = uring__sqe_commit(t, sqe, data);
-	if (job <= 0)
-		free(late_copy);
-	else if (late_copy)
-		uring__hold_push(held, job, late_copy);
-	return job;
+	return uring__commit_held(t, sqe, data, late_copy);
 }
 
 /* IORING_OP_UNLINKAT (5.11) as unlinkat(2); dir is AT_REMOVEDIR, as OCaml's ~dir. */

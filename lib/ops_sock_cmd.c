@@ -87,8 +87,7 @@ uring_job uring_setsockopt(uring *t, int fd, int level, int optname, const void 
 	int ret = sockopt_check(t, optval, optlen);
 	if (ret < 0)
 		return ret;
-	struct uring__hold *held = optlen ? uring__ring_hold(t) : NULL;
-	if (optlen && (!held || uring__hold_reserve(t, held) < 0))
+	if (optlen && !uring__ring_hold_room(t))
 		return -ENOMEM;
 	struct uring__sqe *sqe = cmd_sqe(t, fd, SOCKET_URING_OP_SETSOCKOPT);
 	if (!sqe)
@@ -101,12 +100,7 @@ uring_job uring_setsockopt(uring *t, int fd, int level, int optname, const void 
 		memcpy(copy, optval, optlen);
 	}
 	sockopt_fill(sqe, level, optname, copy, optlen);
-	uring_job job = uring__sqe_commit(t, sqe, data);
-	if (job <= 0)
-		free(copy);
-	else if (copy)
-		uring__hold_push(held, job, copy);
-	return job;
+	return uring__commit_held(t, sqe, data, copy);
 }
 
 /* The kernel's io_uring_cmd_getsockname (6.19): the address at addr, its
