@@ -10,6 +10,7 @@
  * buffers were shared by receives where its ring is incremental, and
  * neither elsewhere.  argv[1]: the server binary.
  */
+#include "example_helpers.h"
 #include "net_helpers.h"
 
 #include <poll.h>
@@ -40,42 +41,17 @@ struct report {
 	unsigned long starved, bundles, partials;
 };
 
-static int proc_fds(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
-	DIR *d = opendir(path);
-	assert_non_null(d);
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 static struct server server_start(const char *flag, const char *arg)
 {
-	int p[2];
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	const char *argv[5] = { server_path };
+	int n = 1;
+	if (flag)
+		argv[n++] = flag;
+	if (flag && arg)
+		argv[n++] = arg;
+	argv[n] = "0";
 	struct server s = { 0 };
-	s.pid = fork();
-	assert_true(s.pid >= 0);
-	if (s.pid == 0) {
-		dup2(p[1], STDOUT_FILENO);   /* dup2 clears close-on-exec */
-		for (int i = 0; v->env[i]; i++)
-			setenv(v->env[i], "1", 1);
-		if (arg)
-			execl(server_path, server_path, flag, arg, "0", (char *)NULL);
-		else if (flag)
-			execl(server_path, server_path, flag, "0", (char *)NULL);
-		else
-			execl(server_path, server_path, "0", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	s.out = fdopen(p[0], "r");
-	assert_non_null(s.out);
+	s.out = example_start(argv, v->env, &s.pid);
 	unsigned port = 0;
 	if (fscanf(s.out, "%u", &port) != 1)
 		fail_msg("no port line from %s", server_path);
@@ -92,11 +68,7 @@ static struct server server_start(const char *flag, const char *arg)
 /* SIGINT, then its exit status and its report. */
 static struct report server_stop(struct server *s)
 {
-	assert_int_equal(kill(s->pid, SIGINT), 0);
-	int status;
-	assert_int_equal(waitpid(s->pid, &status, 0), s->pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	example_interrupt(s->pid);
 	int leaked = -1;
 	struct report r;
 	assert_int_equal(fscanf(s->out, " starved receives: %lu bundles: %lu partial buffers: %lu leaked fds: %d",
@@ -179,12 +151,6 @@ static void echo_all(struct client *cl, int n)
 	}
 }
 
-static void wait_for_fds(pid_t pid, int want)
-{
-	for (int i = 0; i < 500 && proc_fds(pid) != want; i++)
-		usleep(10000);
-	assert_int_equal(proc_fds(pid), want);
-}
 
 static struct report clients_get_their_bytes_back(const char *flag, const char *arg)
 {

@@ -7,6 +7,7 @@
  * it with exit status 0 and no fd leaked; bad usage exits 2.
  * argv[1]: the server binary.
  */
+#include "example_helpers.h"
 #include "net_helpers.h"
 
 #include <poll.h>
@@ -25,27 +26,6 @@ struct server {
 	char handover[128], receive[128];
 };
 
-static int proc_fds(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
-	DIR *d = opendir(path);
-	assert_non_null(d);
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
-static void wait_for_fds(pid_t pid, int want)
-{
-	for (int i = 0; i < 500 && proc_fds(pid) != want; i++)
-		usleep(10000);
-	assert_int_equal(proc_fds(pid), want);
-}
-
 /* Runs mt-echo with `args` (up to 4, NULL-terminated) and port 0; on
  * stdout it sends the port, then how it hands over and receives. */
 static struct server server_start(const char *const *args)
@@ -55,20 +35,9 @@ static struct server server_start(const char *const *args)
 	for (; args[n - 1]; n++)
 		argv[n] = args[n - 1];
 	argv[n] = "0";
-	int p[2];
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
 	struct server s = { 0 };
-	s.pid = fork();
-	assert_true(s.pid >= 0);
-	if (s.pid == 0) {
-		dup2(p[1], STDOUT_FILENO);   /* dup2 clears close-on-exec */
-		execv(server_path, (char *const *)argv);
-		_exit(127);
-	}
+	s.out = example_start(argv, NULL, &s.pid);
 	running = s.pid;
-	close(p[1]);
-	s.out = fdopen(p[0], "r");
-	assert_non_null(s.out);
 	unsigned port = 0;
 	if (fscanf(s.out, "%u handover: %127[^\n] receive: %127[^\n]", &port, s.handover, s.receive) != 3)
 		fail_msg("no port and path lines from %s", server_path);
@@ -85,12 +54,8 @@ static struct server server_start(const char *const *args)
 static unsigned long server_stop(struct server *s, unsigned clients)
 {
 	unsigned long starved = 0;
-	assert_int_equal(kill(s->pid, SIGINT), 0);
-	int status;
-	assert_int_equal(waitpid(s->pid, &status, 0), s->pid);
+	example_interrupt(s->pid);
 	running = 0;
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
 	for (unsigned i = 0; i < WORKERS; i++) {
 		unsigned index, served;
 		unsigned long n;

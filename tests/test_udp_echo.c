@@ -5,6 +5,7 @@
  * buffers included; SIGINT then ends it with status 0.
  * argv[1]: the server binary.
  */
+#include "example_helpers.h"
 #include "net_helpers.h"
 
 #include <poll.h>
@@ -25,19 +26,9 @@ static struct server server_start(const char *nbufs)
 	uring *t = ring_or_skip(2, NULL);
 	REQUIRE_FEATURE(t, RECV_MULTISHOT, "6.0");
 	uring_exit(t);
-	int p[2];
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	const char *argv[] = { server_path, "-b", nbufs, "0", NULL };
 	struct server s = { 0 };
-	s.pid = fork();
-	assert_true(s.pid >= 0);
-	if (s.pid == 0) {
-		dup2(p[1], STDOUT_FILENO);
-		execl(server_path, server_path, "-b", nbufs, "0", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	s.out = fdopen(p[0], "r");
-	assert_non_null(s.out);
+	s.out = example_start(argv, NULL, &s.pid);
 	unsigned port = 0;
 	if (fscanf(s.out, "%u", &port) != 1)
 		fail_msg("no port line from %s", server_path);
@@ -49,11 +40,7 @@ static struct server server_start(const char *nbufs)
 /* SIGINT: exit status 0 and the count of datagrams it echoed. */
 static unsigned long server_stop(struct server *s)
 {
-	assert_int_equal(kill(s->pid, SIGINT), 0);
-	int status;
-	assert_int_equal(waitpid(s->pid, &status, 0), s->pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	example_interrupt(s->pid);
 	unsigned long echoed = 0, starved = 0;
 	assert_int_equal(fscanf(s->out, " echoed %lu datagrams, %lu starvations", &echoed, &starved), 2);
 	fclose(s->out);
