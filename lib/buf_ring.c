@@ -232,8 +232,9 @@ static void send_failed(uring *t, struct uring_buf_ring *br, unsigned bid)
 	unsigned n = 1;
 	if (uring__register(t, IORING_REGISTER_PBUF_STATUS, &status, 1) == 0)
 		n = (uint16_t)((uint16_t)status.head - pos);
-	/* A head behind the named buffer (0: nothing consumed) or past our
-	 * tail would be a kernel we do not know; trust the CQE's one buffer. */
+	/* n == 0: the head did not move, the kernel still holds them all.  A
+	 * head behind the named buffer or past our tail would be a kernel we
+	 * do not know; trust the CQE's one buffer then. */
 	if (n > (uint16_t)(br->tail - pos))
 		n = 1;
 	br->st[bid].failed = (uint16_t)(n + 1);
