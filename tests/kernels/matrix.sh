@@ -99,16 +99,16 @@ for k in "${kernels[@]}"; do
 		initrd="$kdir/initrd.gz"
 	fi
 	start=$(date +%s)
-	for attempt in 1 2; do
+	for attempt in 1 2 3; do
 		"$here/boot.sh" "$arch" "$kdir/vmlinuz" "$initrd" "$cache/$k.console" \
 			"$vm_timeout" "${extra[@]}" $append || echo "   qemu ended with status $? (a timeout is 137)"
 		# A kernel that panics before it reaches our init ran none of the
 		# code under test (seen once: 6.12 under TCG, an int3 in early
-		# text patching); boot it once more, and say so.  A panic after
+		# text patching); boot it again, up to three times, and say so.  A panic after
 		# init started is a result, and stays one.
 		grep -q '^@@curing boot' "$cache/$k.console" && break
 		grep -q 'Kernel panic' "$cache/$k.console" || break
-		[ $attempt = 1 ] && echo "   the kernel panicked before init: booting it again"
+		[ $attempt = 3 ] || echo "   the kernel panicked before init: booting it again"
 	done
 	wall=$(($(date +%s) - start))
 	echo "   $wall s"
