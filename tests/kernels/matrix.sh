@@ -103,7 +103,7 @@ for k in "${kernels[@]}"; do
 		"$here/boot.sh" "$arch" "$kdir/vmlinuz" "$initrd" "$cache/$k.console" \
 			"$vm_timeout" "${extra[@]}" $append || echo "   qemu ended with status $? (a timeout is 137)"
 		# A kernel that panics before it reaches our init ran none of the
-		# code under test (seen once: 6.12 under TCG, an int3 in early
+		# code under test (seen twice: 6.12 under TCG, an int3 in early
 		# text patching); boot it again, up to three times, and say so.  A panic after
 		# init started is a result, and stays one.
 		grep -q '^@@curing boot' "$cache/$k.console" && break
