@@ -113,7 +113,10 @@ def run_one(args, server, size, port, tmp):
     cli = subprocess.Popen(['taskset', '-c', str(args.client_cpu),
                             os.path.join(args.bin, 'echo_client'), '-p', str(port), '-n',
                             str(args.conns), '-P', str(args.depth), '-l', str(size), '-d',
-                            str(args.secs), '-w', '300'],
+                            str(args.secs), '-w', '300'] +
+                           # past 256 connections, spread over source addresses as
+                           # bench/run.sh does, so ephemeral ports do not run out
+                           (['-s', '8'] if args.conns > 256 else []),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.35)
     perf = subprocess.run(['perf', 'record', '-q', '-g', '-e', 'cpu-clock', '-F', str(args.freq),
@@ -155,7 +158,8 @@ def med_range(values):
 
 
 def report(results, servers, sizes, args):
-    print('## Server CPU per round trip: the stack and the interface\n')
+    title = '## Server CPU per round trip: the stack and the interface'
+    print(title + ('\n' if args.conns == 256 else ', at %d connections\n' % args.conns))
     print('%d connections x %d in flight, %d interleaved reps of %g s, server on CPU %d, '
           'client on CPU %d; perf cpu-clock at %d Hz on the server only. Medians, '
           '(min..max) over the reps; us = CPU microseconds per round trip.\n' %

@@ -275,6 +275,7 @@ def echo_targets(data, points, servers):
         if lc:
             lines.append(f"- liburing tuned/epoll, server CPU per round trip {min(lc):.2f}x..{max(lc):.2f}x "
                          f"(median {statistics.median(lc):.2f}x).")
+    lines += scale_targets(data, points, servers)
     if "curing_plain" in servers:
         pr = [(data[("curing_plain", pt)]["rtps"].med, data[("epoll", pt)]["rtps"].med) for pt in points]
         pr = [a / b for a, b in pr if a is not None and b]
@@ -285,6 +286,30 @@ def echo_targets(data, points, servers):
                          f"(median {statistics.median(pr):.2f}x); server CPU per round trip "
                          f"{min(pc):.2f}x..{max(pc):.2f}x (median {statistics.median(pc):.2f}x).")
     return "\n".join(lines)
+
+
+def scale_targets(data, points, servers):
+    """Server CPU per round trip at the most connections measured against
+    that at 256, at the same P and L: the scale target (<= 1.2x, curing)."""
+    big = [pt for pt in points if pt[2] > 256 and (pt[0], pt[1], 256) in points]
+    if not big:
+        return []
+    pt = max(big, key=lambda x: (x[2], x[0] == 8, x[1] == 64))
+    base = (pt[0], pt[1], 256)
+    cells = []
+    verdict = None
+    for s in servers:
+        a, b = data[(s, pt)]["cpu"].med, data[(s, base)]["cpu"].med
+        if a is None or not b:
+            continue
+        cells.append(f"{s} {a / b:.2f}x ({a:.2f} against {b:.2f} µs)")
+        if s == "curing_tuned":
+            verdict = "met" if a / b <= 1.2 else "not met"
+    if not cells:
+        return []
+    head = (f"- Server CPU per round trip at N={pt[2]} against N=256 (P={pt[0]}, L={pt[1]}), "
+            f"target <= 1.2x for curing tuned")
+    return [head + (f": **{verdict}**" if verdict else "") + "; " + ", ".join(cells) + "."]
 
 
 def echo_charts(data, points, servers, img, gp):

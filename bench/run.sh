@@ -11,7 +11,8 @@
 # What runs (each comparison interleaved: A, B, C, A, B, C, ...):
 #   echo   echo_client against echo_epoll, echo_curing_plain, echo_curing_tuned
 #          and echo_liburing_tuned (built only where liburing is found)
-#          over N connections x P messages in flight x L bytes;
+#          over N connections x P messages in flight x L bytes, and the
+#          scale point (10,000 connections, 8 in flight, 64 B);
 #          then one counting run per point and server with the kernel's
 #          syscall counters on (-S), kept apart from the timed runs;
 #   latency  echo_client -r (a fixed rate, percentiles from each message's
@@ -22,7 +23,8 @@
 #   pipe   pipe_pingpong -m epoll / -m curing;
 #   micro  the nop and file benchmarks, when built, as they are;
 #   split  bench/cpu_split.py: each echo server's CPU per round trip, split
-#          into the TCP/IP stack and the interface by perf samples.
+#          into the TCP/IP stack and the interface by perf samples, at
+#          256 connections and (full mode) at the 10,000 scale point.
 # Server (or first process) on CPU 0, client on CPU 1 (SERVER_CPU, CLIENT_CPU).
 #
 # Output: CSV per benchmark and env.txt in $OUT, then bench/report.py writes
@@ -33,7 +35,7 @@
 # The benchmarks are a release build of their own (build-bench).
 #
 # Environment overrides: BUILD_DIR, OUT, REPORT_DIR, IMG_DIR, RUNS, DUR,
-# ECHO_N, ECHO_P, ECHO_L, SRC_ADDRS, LAT_POINT, LAT_FRACS, HTTP_C, PIPE_POINTS, SKIP
+# ECHO_N, ECHO_P, ECHO_L, ECHO_POINTS, SCALE_POINTS, SRC_ADDRS, LAT_POINT, LAT_FRACS, HTTP_C, PIPE_POINTS, SKIP
 # (space-separated subset of "echo latency http pipe micro split count"),
 # SERVER_CPU, CLIENT_CPU.
 set -u -o pipefail
@@ -69,6 +71,9 @@ if [ "$MODE" = full ]; then
 	ECHO_P=${ECHO_P:-"1 8"}
 	ECHO_L=${ECHO_L:-"64 512 4096"}
 	ECHO_POINTS=${ECHO_POINTS:-}
+	# Beyond the sweep: the scale point, 10,000 connections at the target's
+	# P and L (the sweep's 256 and 1,000 are the points it is read against)
+	SCALE_POINTS=${SCALE_POINTS:-"10000:8:64"}
 	HTTP_C=${HTTP_C:-"1 64 256"}
 	LAT_POINT=${LAT_POINT:-"16:64"}
 	LAT_FRACS=${LAT_FRACS:-"25 50 75"}
@@ -90,6 +95,7 @@ else
 	ECHO_L=${ECHO_L:-}
 	# N:P:L triples: the target point and a low-concurrency one
 	ECHO_POINTS=${ECHO_POINTS:-"16:1:64 256:8:512"}
+	SCALE_POINTS=${SCALE_POINTS:-}
 	HTTP_C=${HTTP_C:-"64"}
 	LAT_POINT=${LAT_POINT:-"16:64"}
 	LAT_FRACS=${LAT_FRACS:-"50"}
@@ -269,6 +275,7 @@ echo_points() {
 	for p in $ECHO_P; do for l in $ECHO_L; do for n in $ECHO_N; do
 		echo "$n:$p:$l"
 	done; done; done
+	tr ' ' '\n' <<<"$SCALE_POINTS" | sed '/^$/d'
 }
 
 run_echo() {
@@ -512,6 +519,14 @@ run_split() {
 	SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU timeout 900 python3 "$ROOT/bench/cpu_split.py" \
 		"$BIN" "${args[@]}" >"$OUT/split.md" 2>>"$OUT/split.log" ||
 		log "CPU split failed: see $OUT/split.log"
+	[ "$MODE" = full ] || return 0
+	# The scale point: whether what grows at 10,000 connections is the
+	# stack (socket lookup, state out of cache) or the interface.
+	log "CPU split at 10,000 connections (perf)"
+	echo >>"$OUT/split.md"
+	SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU timeout 900 python3 "$ROOT/bench/cpu_split.py" \
+		"$BIN" --reps 3 --sizes 64 --secs 3 --conns 10000 >>"$OUT/split.md" 2>>"$OUT/split.log" ||
+		log "CPU split at 10,000 connections failed: see $OUT/split.log"
 }
 
 # ---- main -------------------------------------------------------------------
