@@ -6,7 +6,7 @@
 #   bench/run.sh [quick|full]
 #
 # quick: a handful of points, 3 runs each, short durations (about 75 s).
-# full:  the whole sweep, 10 runs per point (about an hour).
+# full:  the whole sweep, 10 runs per point (about 70 minutes).
 #
 # What runs (each comparison interleaved: A, B, C, A, B, C, ...):
 #   echo   echo_client against echo_epoll, echo_curing_plain, echo_curing_tuned
