@@ -114,9 +114,9 @@ def run_one(args, server, size, port, tmp):
                             os.path.join(args.bin, 'echo_client'), '-p', str(port), '-n',
                             str(args.conns), '-P', str(args.depth), '-l', str(size), '-d',
                             str(args.secs), '-w', '300'] +
-                           # past 256 connections, spread over source addresses as
-                           # bench/run.sh does, so ephemeral ports do not run out
-                           (['-s', '8'] if args.conns > 256 else []),
+                           # past 256 connections, spread over SRC_ADDRS source
+                           # addresses as bench/run.sh does, so ports do not run out
+                           (['-s', os.environ.get('SRC_ADDRS', '8')] if args.conns > 256 else []),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.35)
     perf = subprocess.run(['perf', 'record', '-q', '-g', '-e', 'cpu-clock', '-F', str(args.freq),

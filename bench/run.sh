@@ -510,23 +510,29 @@ run_micro() {
 
 # ---- where each server's CPU goes: the stack and the interface --------------
 
+# split_at ARGS...: one bench/cpu_split.py run, its table appended to split.md
+split_at() {
+	SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU SRC_ADDRS=$SRC_ADDRS timeout 900 \
+		python3 "$ROOT/bench/cpu_split.py" "$BIN" "$@" >>"$OUT/split.md" 2>>"$OUT/split.log" ||
+		log "CPU split $* failed: see $OUT/split.log"
+}
+
 run_split() {
 	have echo_client && have echo_epoll || return 0
 	command -v perf >/dev/null || { log "perf not installed: CPU split skipped"; return 0; }
 	local args=(--reps 3 --sizes 64,512,4096 --secs 3)
 	[ "$MODE" = quick ] && args=(--reps 1 --sizes 64 --secs 1)
 	log "CPU split (perf)"
-	SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU timeout 900 python3 "$ROOT/bench/cpu_split.py" \
-		"$BIN" "${args[@]}" >"$OUT/split.md" 2>>"$OUT/split.log" ||
-		log "CPU split failed: see $OUT/split.log"
-	[ "$MODE" = full ] || return 0
-	# The scale point: whether what grows at 10,000 connections is the
+	: >"$OUT/split.md"
+	split_at "${args[@]}"
+	# Each scale point too: whether what grows with the connections is the
 	# stack (socket lookup, state out of cache) or the interface.
-	log "CPU split at 10,000 connections (perf)"
-	echo >>"$OUT/split.md"
-	SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU timeout 900 python3 "$ROOT/bench/cpu_split.py" \
-		"$BIN" --reps 3 --sizes 64 --secs 3 --conns 10000 >>"$OUT/split.md" 2>>"$OUT/split.log" ||
-		log "CPU split at 10,000 connections failed: see $OUT/split.log"
+	local n p l
+	while IFS=: read -r n p l; do
+		log "CPU split at $n connections (perf)"
+		echo >>"$OUT/split.md"
+		split_at --reps 3 --secs 3 --conns "$n" --depth "$p" --sizes "$l"
+	done < <(tr ' ' '\n' <<<"$SCALE_POINTS" | sed '/^$/d')
 }
 
 # ---- main -------------------------------------------------------------------
